@@ -1,0 +1,95 @@
+/**
+ * The project's configuration: cdktf.json `context`, with defaults. See README, "Configuration".
+ */
+
+export interface ReplicaConfig {
+  /** Region to replicate the secret to. */
+  readonly region: string;
+  /**
+   * KMS key for the replica.
+   * @default - the AWS managed key `aws/secretsmanager` in that region
+   */
+  readonly kmsKeyId?: string;
+}
+
+/** Settings that can be set globally and overridden per environment under `environments.<env>`. */
+export interface EnvironmentSettings {
+  /** AWS region of the provider (where the secrets are created). @default "us-east-1" */
+  readonly region: string;
+  /** Role the AWS provider assumes. @default - no role: the ambient credentials are used */
+  readonly assumeRoleArn?: string;
+  /** Default tags on every resource (provider `default_tags`); per-environment tags merge over global ones. @default {} */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Days Secrets Manager keeps a deleted secret recoverable: 0 (delete at once) or 7 to 30. @default 30 */
+  readonly recoveryWindowInDays: number;
+  /** Regions to replicate each secret to. @default [] */
+  readonly replicaRegions: readonly ReplicaConfig[];
+  /** KMS key Secrets Manager encrypts the secrets with. @default - the AWS managed key `aws/secretsmanager` */
+  readonly kmsKeyId?: string;
+  /** Secret name template with `{env}` and `{name}`. @default "{env}/{name}" */
+  readonly secretNameTemplate: string;
+  /** Write-only mode (ephemeral sops_file, secret_string_wo): no decrypted value in state. @default false */
+  readonly writeOnly: boolean;
+}
+
+export type BackendConfig = S3BackendConfig | LocalBackendConfig;
+
+export interface S3BackendConfig {
+  readonly type: "s3";
+  /** State bucket. @default "my-terraform-state-bucket" (a placeholder: set your own) */
+  readonly bucket: string;
+  /** Region of the state bucket. @default - the global `region` */
+  readonly region: string;
+  /** Prefix of the state key; the key is `<keyPrefix>/<env>/terraform.tfstate`. @default "secrets" */
+  readonly keyPrefix: string;
+  /** DynamoDB table for state locking. @default - none: S3 native locking (`use_lockfile`) is used */
+  readonly dynamodbTable?: string;
+  /** KMS key that encrypts the state objects. @default - the bucket's default encryption (`encrypt: true`) */
+  readonly kmsKeyId?: string;
+  /** Role assumed to reach the state bucket. @default - the ambient credentials */
+  readonly roleArn?: string;
+}
+
+export interface LocalBackendConfig {
+  readonly type: "local";
+  /** Folder, relative to the project root, that holds `<env>.tfstate` files. @default "terraform-state" */
+  readonly directory: string;
+}
+
+export interface ProjectConfig {
+  /** Global settings; each environment starts from these. */
+  readonly defaults: EnvironmentSettings;
+  readonly backend: BackendConfig;
+  /** Per-environment overrides, keyed by environment folder name. */
+  readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
+  /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set. */
+  readonly bootstrap?: unknown;
+}
+
+export const DEFAULT_SETTINGS: EnvironmentSettings = {
+  region: "us-east-1",
+  tags: {},
+  recoveryWindowInDays: 30,
+  replicaRegions: [],
+  secretNameTemplate: "{env}/{name}",
+  writeOnly: false,
+};
+
+export const DEFAULT_STATE_BUCKET = "my-terraform-state-bucket";
+export const DEFAULT_STATE_KEY_PREFIX = "secrets";
+export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";
+
+/** The settings of one environment: its overrides over the global settings (tags are merged). */
+export function settingsFor(config: ProjectConfig, environment: string): EnvironmentSettings {
+  const overrides = config.environments[environment] ?? {};
+  return {
+    ...config.defaults,
+    ...overrides,
+    tags: { ...config.defaults.tags, ...(overrides.tags ?? {}) },
+  };
+}
+
+/** Expands the secret name template for one secret. */
+export function secretNameFor(settings: EnvironmentSettings, environment: string, name: string): string {
+  return settings.secretNameTemplate.replace(/\{(env|name)\}/g, (_, key: string) => (key === "env" ? environment : name));
+}

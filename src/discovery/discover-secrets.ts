@@ -1,0 +1,113 @@
+/**
+ * Finds the secret files of a repository: `secrets/<env>/**\/<name>.enc.<json|yaml|yml|env>`.
+ * Pure apart from listing folders: it reads no file content and knows nothing of constructs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export type InputType = "json" | "yaml" | "dotenv";
+
+/** The folder, relative to the project root, that holds one folder per environment. */
+export const SECRETS_DIR = "secrets";
+
+/** A secret file: one Secrets Manager secret. */
+export interface SecretFileRef {
+  /** Environment (the folder under secrets/). */
+  readonly environment: string;
+  /** Logical name: the path under the environment folder without `.enc.<ext>` (`payments/stripe`). */
+  readonly name: string;
+  /** Repository-relative POSIX path (`secrets/production/payments/stripe.enc.json`). */
+  readonly path: string;
+  /** How sops and the sops provider read it. */
+  readonly inputType: InputType;
+}
+
+export interface EnvironmentRef {
+  readonly name: string;
+  /** Sorted by logical name. */
+  readonly files: readonly SecretFileRef[];
+}
+
+export type StrayKind = "symlink" | "unrecognized" | "outside-environment";
+
+/** Something under secrets/ that is not a secret file of an environment (see rules SS007, SS008). */
+export interface StrayRef {
+  readonly path: string;
+  readonly kind: StrayKind;
+}
+
+export interface Discovery {
+  /** Environments with at least one secret file, sorted by name. */
+  readonly environments: readonly EnvironmentRef[];
+  /** Environment folders without any secret file (they make no stack). */
+  readonly emptyEnvironments: readonly string[];
+  readonly strays: readonly StrayRef[];
+  /** False when there is no secrets/ folder at all. */
+  readonly secretsDirExists: boolean;
+}
+
+const SECRET_FILE = /^(.*)\.enc\.(json|yaml|yml|env)$/;
+const INPUT_TYPES: Record<string, InputType> = { json: "json", yaml: "yaml", yml: "yaml", env: "dotenv" };
+
+/** Files that may sit under secrets/ without being secrets: documentation and placeholders. */
+export function isAllowedNonSecret(fileName: string): boolean {
+  return /^readme(\.[a-z]+)?$/i.test(fileName) || /\.md$/i.test(fileName) || fileName === ".gitkeep";
+}
+
+/** Parses a path under an environment folder (`payments/stripe.enc.json`); undefined when it is no secret file. */
+export function parseSecretPath(pathInEnvironment: string): { name: string; inputType: InputType } | undefined {
+  const m = SECRET_FILE.exec(pathInEnvironment);
+  if (!m) return undefined;
+  return { name: m[1], inputType: INPUT_TYPES[m[2]] };
+}
+
+export function discoverSecrets(root: string): Discovery {
+  const base = path.join(root, SECRETS_DIR);
+  let top: fs.Dirent[];
+  try {
+    top = readDir(base);
+  } catch {
+    return { environments: [], emptyEnvironments: [], strays: [], secretsDirExists: false };
+  }
+  const environments: EnvironmentRef[] = [];
+  const emptyEnvironments: string[] = [];
+  const strays: StrayRef[] = [];
+  for (const entry of top) {
+    const rel = `${SECRETS_DIR}/${entry.name}`;
+    if (entry.isSymbolicLink()) strays.push({ path: rel, kind: "symlink" });
+    else if (entry.isDirectory()) {
+      const files: SecretFileRef[] = [];
+      walk(path.join(base, entry.name), "", entry.name, files, strays);
+      files.sort((a, b) => compare(a.name, b.name) || compare(a.path, b.path));
+      if (files.length > 0) environments.push({ name: entry.name, files });
+      else emptyEnvironments.push(entry.name);
+    } else if (!isAllowedNonSecret(entry.name)) {
+      strays.push({ path: rel, kind: SECRET_FILE.test(entry.name) ? "outside-environment" : "unrecognized" });
+    }
+  }
+  strays.sort((a, b) => compare(a.path, b.path));
+  return { environments, emptyEnvironments, strays, secretsDirExists: true };
+}
+
+function walk(dir: string, prefix: string, environment: string, files: SecretFileRef[], strays: StrayRef[]): void {
+  for (const entry of readDir(dir)) {
+    const inEnv = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const rel = `${SECRETS_DIR}/${environment}/${inEnv}`;
+    if (entry.isSymbolicLink()) strays.push({ path: rel, kind: "symlink" });
+    else if (entry.isDirectory()) walk(path.join(dir, entry.name), inEnv, environment, files, strays);
+    else {
+      const parsed = parseSecretPath(inEnv);
+      if (parsed) files.push({ environment, name: parsed.name, path: rel, inputType: parsed.inputType });
+      else if (!isAllowedNonSecret(entry.name)) strays.push({ path: rel, kind: "unrecognized" });
+    }
+  }
+}
+
+function readDir(dir: string): fs.Dirent[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name));
+}
+
+/** Byte-order comparison: independent of the machine's locale. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,15 @@
+/**
+ * The Terraform address of a secret's resources, derived from its logical name only, so that adding or
+ * removing another file never moves it: `payments/stripe` → `payments--stripe`
+ * (`aws_secretsmanager_secret.payments--stripe`).
+ */
+import * as crypto from "crypto";
+
+export function terraformIdFor(name: string): string {
+  let id = name.replace(/\//g, "--").replace(/[^A-Za-z0-9_-]/g, "_");
+  // Characters that had to be replaced, or a "--" that was in the name itself, would make two names share
+  // an address: a short hash of the exact name keeps them apart.
+  const lossy = /[^A-Za-z0-9_/-]/.test(name) || name.includes("--");
+  if (!/^[A-Za-z_]/.test(id)) id = `_${id}`;
+  return lossy ? `${id}_${crypto.createHash("sha256").update(name).digest("hex").slice(0, 8)}` : id;
+}

@@ -1,0 +1,74 @@
+/**
+ * Every user-facing diagnostic that is not a repository rule (see src/rules/) is made here, by a named
+ * factory, so that wording stays consistent and every message names the file, what is wrong and the fix.
+ */
+import { Diagnostic } from "./diagnostics";
+
+/** Rule ID for problems in cdktf.json `context` (listed with the rules in the README). */
+export const CONFIG_RULE_ID = "SS011";
+/** Rule ID for a secret file that cannot be parsed as its format. */
+export const PARSE_RULE_ID = "SS012";
+
+export const CONFIG_FILE = "cdktf.json";
+
+export function configFileMissing(): Diagnostic {
+  return configError("", "cdktf.json was not found in the project root", "run the command from the project root, where cdktf.json is");
+}
+
+export function configFileUnreadable(detail: string): Diagnostic {
+  return configError("", `cdktf.json is not valid JSON (${detail})`, "fix the JSON syntax in cdktf.json");
+}
+
+export function configUnknownKey(keyPath: string, known: readonly string[]): Diagnostic {
+  return configError(
+    keyPath,
+    `unknown key "${keyPath}"`,
+    `remove it or use one of: ${known.join(", ")} (see README, "Configuration")`,
+  );
+}
+
+export function configWrongType(keyPath: string, expected: string, received: unknown): Diagnostic {
+  return configError(
+    keyPath,
+    `"${keyPath}" must be ${expected}, received ${describe(received)}`,
+    `set "${keyPath}" to ${expected} in cdktf.json (see README, "Configuration")`,
+  );
+}
+
+export function configInvalidValue(keyPath: string, problem: string, fix: string): Diagnostic {
+  return configError(keyPath, `"${keyPath}" ${problem}`, fix);
+}
+
+export function configUnknownEnvironment(env: string, known: readonly string[]): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"context.environments.${env}" configures an environment that has no folder under secrets/ (found: ${known.length ? known.join(", ") : "none"})`,
+    fix: `create secrets/${env}/ with a secret file, or remove the entry`,
+  };
+}
+
+function configError(keyPath: string, message: string, fix: string): Diagnostic {
+  return { ruleId: CONFIG_RULE_ID, severity: "error", path: CONFIG_FILE, message: keyPath ? `context: ${message}` : message, fix };
+}
+
+export function secretFileParseError(path: string, format: string, line: number | undefined, detail: string): Diagnostic {
+  return {
+    ruleId: PARSE_RULE_ID,
+    severity: "error",
+    path,
+    line,
+    message: `cannot be parsed as ${format}: ${detail}`,
+    fix: `fix the file with \`sops edit ${path}\`, or restore it from Git if it was edited by hand`,
+  };
+}
+
+/** Describes a received value by type and shape only: configuration never holds secrets, but stay terse. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value)}`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
