@@ -1,0 +1,102 @@
+/**
+ * One Terraform stack per environment: backend, providers, one SopsSecret per file, one map output.
+ */
+import { Construct } from "constructs";
+import { LocalBackend, S3Backend, S3BackendConfig, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackendConfig, EnvironmentSettings } from "../config/config";
+import { SecretPlan } from "../analysis/analyze-repo";
+import { EphemeralSopsFile } from "./ephemeral-sops-file";
+import { SopsProvider } from "./sops-provider";
+import { SopsSecret } from "./sops-secret";
+import { StackSourceFiles } from "./stack-source-files";
+
+/** Terraform version write-only mode needs (ephemeral resources 1.10, write-only arguments 1.11). */
+export const WRITE_ONLY_TERRAFORM_VERSION = ">= 1.11";
+
+export interface EnvironmentStackProps {
+  readonly settings: EnvironmentSettings;
+  readonly backend: BackendConfig;
+  /** Sorted by name. */
+  readonly secrets: readonly SecretPlan[];
+  /**
+   * POSIX path from the stack directory to the project root, for a local backend's state file.
+   * @default "../../.." (the default cdktf.out/stacks/<env>)
+   */
+  readonly projectRootFromStack?: string;
+}
+
+export class EnvironmentStack extends TerraformStack {
+  constructor(scope: Construct, environment: string, props: EnvironmentStackProps) {
+    super(scope, environment);
+    const { settings } = props;
+    configureBackend(this, environment, props.backend, props.projectRootFromStack ?? "../../..");
+
+    new AwsProvider(this, "aws", {
+      region: settings.region,
+      ...(settings.assumeRoleArn !== undefined && {
+        assumeRole: [{ roleArn: settings.assumeRoleArn, sessionName: `sops-secrets-${environment}` }],
+      }),
+      ...(Object.keys(settings.tags).length > 0 && { defaultTags: [{ tags: { ...settings.tags } }] }),
+    });
+    new SopsProvider(this, "sops");
+    // The generated binding says "aws"; spell the source out as users read it in the registry.
+    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
+
+    const sources = new StackSourceFiles(this, "source-files");
+    const outputs: Record<string, { arn: string; name: string }> = {};
+    for (const s of props.secrets) {
+      if (settings.writeOnly && s.lastModified === undefined) {
+        throw new Error(`${s.ref.path}: write-only mode needs sops "lastmodified" (checked by rule SS003)`);
+      }
+      const secret = new SopsSecret(this, s.terraformId, {
+        terraformId: s.terraformId,
+        environment,
+        secretName: s.secretName,
+        sourcePath: s.ref.path,
+        sourceFile: sources.add(s.ref.path, s.content),
+        inputType: s.ref.inputType,
+        recoveryWindowInDays: settings.recoveryWindowInDays,
+        kmsKeyId: settings.kmsKeyId,
+        replicas: settings.replicaRegions,
+        writeOnlyVersion: settings.writeOnly ? s.lastModified : undefined,
+      });
+      outputs[s.ref.name] = { arn: secret.secret.arn, name: secret.secret.name };
+    }
+    // One map output, not one per secret: 10,000 outputs would be 10,000 more constructs.
+    new TerraformOutput(this, "secrets", {
+      description: "Per secret (by logical name): the Secrets Manager ARN and name. Never values.",
+      value: outputs,
+    });
+  }
+
+  /** cdktf's HCL renderer drops blocks it does not know: add the ephemeral ones. */
+  public toHclTerraform(): { hcl: string; metadata: unknown } {
+    const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
+    const ephemeral = this.node
+      .findAll()
+      .filter((c): c is EphemeralSopsFile => c instanceof EphemeralSopsFile)
+      .map((e) => e.renderHcl());
+    return ephemeral.length ? { ...result, hcl: `${result.hcl}\n\n${ephemeral.join("\n\n")}\n` } : result;
+  }
+}
+
+function configureBackend(stack: TerraformStack, environment: string, backend: BackendConfig, rootFromStack: string): void {
+  if (backend.type === "local") {
+    new LocalBackend(stack, { path: `${rootFromStack}/${backend.directory}/${environment}.tfstate` });
+    return;
+  }
+  const config: S3BackendConfig & { useLockfile?: boolean } = {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${environment}/terraform.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    ...(backend.dynamodbTable !== undefined ? { dynamodbTable: backend.dynamodbTable } : { useLockfile: true }),
+    ...(backend.kmsKeyId !== undefined && { kmsKeyId: backend.kmsKeyId }),
+    ...(backend.roleArn !== undefined && { assumeRole: { roleArn: backend.roleArn } }),
+  };
+  // S3BackendConfig of cdktf 0.21 predates `use_lockfile` (Terraform 1.10); the backend writes its props
+  // as snake_case, so the extra key reaches the JSON as `use_lockfile`.
+  new S3Backend(stack, config);
+}

@@ -1,0 +1,82 @@
+/**
+ * One secret file → one Secrets Manager secret: the sops source (data source, or ephemeral in write-only
+ * mode), `aws_secretsmanager_secret` and `aws_secretsmanager_secret_version`. All three share the address
+ * `<type>.<terraformId>`, derived from the secret's logical name only.
+ */
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { ReplicaConfig } from "../config/config";
+import { InputType } from "../discovery/discover-secrets";
+import { EphemeralSopsFile, EphemeralValue, WriteOnlySecretVersion } from "./ephemeral-sops-file";
+import { SopsFileDataSource } from "./sops-provider";
+
+export interface SopsSecretProps {
+  /** Terraform address component shared by the three blocks. */
+  readonly terraformId: string;
+  readonly environment: string;
+  /** Secrets Manager secret name. */
+  readonly secretName: string;
+  /** Repository-relative path of the encrypted file (description and SourceFile tag). */
+  readonly sourcePath: string;
+  /** Path Terraform reads, relative to the stack directory. */
+  readonly sourceFile: string;
+  readonly inputType: InputType;
+  /** 0, or 7 to 30. */
+  readonly recoveryWindowInDays: number;
+  /** @default - the AWS managed key aws/secretsmanager */
+  readonly kmsKeyId?: string;
+  /** @default [] */
+  readonly replicas?: readonly ReplicaConfig[];
+  /**
+   * Write-only mode: `secret_string_wo` with this `secret_string_wo_version` (sops `lastmodified` as Unix
+   * seconds). @default - data-source mode: `secret_string`, value stored in state
+   */
+  readonly writeOnlyVersion?: number;
+}
+
+export class SopsSecret extends Construct {
+  public readonly secret: SecretsmanagerSecret;
+  public readonly version: SecretsmanagerSecretVersion;
+
+  constructor(scope: Construct, id: string, props: SopsSecretProps) {
+    super(scope, id);
+    this.secret = new SecretsmanagerSecret(this, "secret", {
+      name: props.secretName,
+      description: `Managed by sops-secrets from ${props.sourcePath}`,
+      recoveryWindowInDays: props.recoveryWindowInDays,
+      kmsKeyId: props.kmsKeyId,
+      replica: props.replicas?.length
+        ? props.replicas.map((r) => ({ region: r.region, ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }) }))
+        : undefined,
+      tags: { ManagedBy: "terraform", Environment: props.environment, SourceFile: props.sourcePath },
+    });
+    this.secret.overrideLogicalId(props.terraformId);
+
+    if (props.writeOnlyVersion === undefined) {
+      const source = new SopsFileDataSource(this, "source", { sourceFile: props.sourceFile, inputType: props.inputType });
+      source.overrideLogicalId(props.terraformId);
+      this.version = new SecretsmanagerSecretVersion(this, "version", {
+        secretId: this.secret.id,
+        secretString:
+          props.inputType === "json"
+            ? source.raw
+            : props.inputType === "yaml"
+              ? Fn.jsonencode(Fn.yamldecode(source.raw))
+              : Fn.jsonencode(source.data),
+      });
+    } else {
+      const source = new EphemeralSopsFile(this, "source", { sourceFile: props.sourceFile, inputType: props.inputType });
+      source.overrideLogicalId(props.terraformId);
+      const value: EphemeralValue =
+        props.inputType === "json" ? source.raw : props.inputType === "yaml" ? source.yamlAsJson : source.dataAsJson;
+      this.version = new WriteOnlySecretVersion(this, "version", {
+        secretId: this.secret.id,
+        value,
+        version: props.writeOnlyVersion,
+      });
+    }
+    this.version.overrideLogicalId(props.terraformId);
+  }
+}

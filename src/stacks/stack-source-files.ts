@@ -1,0 +1,58 @@
+/**
+ * Copies each encrypted source file into its stack's folder at synth time, so that a stack folder is
+ * self-contained: `source_file = "secrets/<env>/<name>.enc.json"` resolves from the stack directory on any
+ * machine, including remote runs that upload only the stack folder. The bytes written are the bytes that
+ * were checked (never re-read from the repository), and only encrypted files get here: synth refuses
+ * plaintext before any construct exists.
+ *
+ * A plain copy, not a cdktf TerraformAsset: an asset hashes and copies each file through a staging folder,
+ * ~4x slower at 10,000 files (see docs/BENCHMARKS.md).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Construct } from "constructs";
+import { ISynthesisSession, TerraformStack } from "cdktf";
+// Not re-exported by the package index; the same hook TerraformAsset uses.
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+
+/** The folder inside a stack directory that holds the copies. */
+export const STACK_SOURCES_DIR = "secrets";
+
+export class StackSourceFiles extends Construct {
+  private readonly files = new Map<string, Buffer>();
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    addCustomSynthesis(this, { onSynthesize: (session: ISynthesisSession) => this.write(session) });
+  }
+
+  /**
+   * Registers a file and returns the path Terraform should use, relative to the stack directory.
+   * @param repoPath repository-relative POSIX path under secrets/
+   */
+  public add(repoPath: string, content: Buffer): string {
+    if (!repoPath.startsWith(`${STACK_SOURCES_DIR}/`) || repoPath.split("/").includes("..")) {
+      throw new Error(`source file path must be under ${STACK_SOURCES_DIR}/, received ${repoPath}`);
+    }
+    this.files.set(repoPath, content);
+    return repoPath;
+  }
+
+  private write(session: ISynthesisSession): void {
+    const stack = TerraformStack.of(this);
+    const stackDir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+    const target = path.join(stackDir, STACK_SOURCES_DIR);
+    // Files removed from the repository must not linger in the stack folder.
+    fs.rmSync(target, { recursive: true, force: true });
+    const made = new Set<string>();
+    for (const [repoPath, content] of this.files) {
+      const file = path.join(stackDir, ...repoPath.split("/"));
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(file, content);
+    }
+  }
+}

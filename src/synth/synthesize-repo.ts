@@ -1,0 +1,71 @@
+/**
+ * The main job: analyse the repository, refuse on any error, otherwise build one stack per environment
+ * and write them. Used by main.ts (so by `npm run synth` and `cdktf synth|plan|deploy`), tests and the
+ * benchmark, so all of them run the same path.
+ */
+import * as path from "path";
+import { App } from "cdktf";
+import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
+import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
+import { EnvironmentStack } from "../stacks/environment-stack";
+
+export interface SynthOptions extends AnalyzeOptions {
+  /**
+   * Output folder, relative to the project root or absolute.
+   * @default - $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out"
+   */
+  readonly outdir?: string;
+  /** Render HCL instead of JSON (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT). @default false */
+  readonly hclOutput?: boolean;
+}
+
+export interface SynthResult {
+  readonly analysis: RepoAnalysis;
+  /** False when an error stopped synth (then nothing was written). */
+  readonly synthesized: boolean;
+  /** Absolute output folder. */
+  readonly outdir: string;
+}
+
+export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthResult {
+  const outdir = path.resolve(root, options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const analysis = analyzeRepo(root, options);
+  if (!analysis.config || hasErrors(analysis.diagnostics)) return { analysis, synthesized: false, outdir };
+  const { config } = analysis;
+
+  // The App creates the output folder: only now, once nothing can refuse any more.
+  const app = new App({ outdir, stackTraces: false, ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }) });
+  for (const env of analysis.environments) {
+    const stackDir = path.join(outdir, "stacks", env.name);
+    new EnvironmentStack(app, env.name, {
+      settings: env.settings,
+      backend: config.backend,
+      secrets: env.secrets,
+      projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
+    });
+  }
+  app.synth();
+  return { analysis, synthesized: true, outdir };
+}
+
+/** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
+export function runSynth(root: string, log: Pick<Console, "log" | "error"> = console): number {
+  const result = synthesizeRepo(root);
+  const { diagnostics } = result.analysis;
+  for (const d of diagnostics) log.error(formatDiagnostic(d));
+  if (!result.synthesized) {
+    log.error(`synth refused: ${formatSummary(diagnostics)}. Nothing was written. Fix the problems above and run it again.`);
+    return 1;
+  }
+  const envs = result.analysis.environments;
+  const rel = path.relative(root, result.outdir) || ".";
+  log.log(
+    envs.length === 0
+      ? `No environment has a secret file under secrets/: no stack written.`
+      : `Synthesized ${envs.length} stack${envs.length === 1 ? "" : "s"} into ${rel}/stacks: ` +
+          envs.map((e) => `${e.name} (${e.secrets.length} secret${e.secrets.length === 1 ? "" : "s"}${e.settings.writeOnly ? ", write-only" : ""})`).join(", ") +
+          (diagnostics.length ? ` — ${formatSummary(diagnostics)}` : ""),
+  );
+  return 0;
+}
+
