@@ -2,7 +2,7 @@
  * Parses a sops-encrypted file (JSON, YAML or dotenv) into its data tree and its `sops` metadata.
  * Nothing is decrypted: values stay `ENC[...]` strings.
  */
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { Diagnostic } from "../diagnostics";
 import { secretFileParseError } from "../errors";
 import { InputType } from "../discovery/discover-secrets";
@@ -37,10 +37,11 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
       return fail(line, detail);
     }
   } else if (inputType === "yaml") {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
-      return fail(err.linePos?.[0]?.line, err.message.split("\n")[0]);
+      return fail(lineCounter.linePos(err.pos[0]).line, err.message.split("\n")[0]);
     }
     tree = doc.toJS({ maxAliasCount: 100 });
   } else {

@@ -27,9 +27,12 @@ export interface EnvironmentStackProps {
 }
 
 export class EnvironmentStack extends TerraformStack {
+  private readonly writeOnly: boolean;
+
   constructor(scope: Construct, environment: string, props: EnvironmentStackProps) {
     super(scope, environment);
     const { settings } = props;
+    this.writeOnly = settings.writeOnly;
     configureBackend(this, environment, props.backend, props.projectRootFromStack ?? "../../..");
 
     new AwsProvider(this, "aws", {
@@ -71,14 +74,23 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
-  /** cdktf's HCL renderer drops blocks it does not know: add the ephemeral ones. */
+  /**
+   * cdktf 0.21's HCL renderer drops blocks it does not know (ephemeral) and renders extra `terraform`
+   * attributes as `0 = "required_version"`: mend both, and fail loudly if the output is not as expected.
+   */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
+    let hcl = result.hcl;
+    if (this.writeOnly) {
+      const broken = /^[ \t]*0 = "required_version"$/m;
+      if (!broken.test(hcl)) throw new Error("cdktf HCL output changed: cannot place required_version; use JSON output");
+      hcl = hcl.replace(broken, `required_version = "${WRITE_ONLY_TERRAFORM_VERSION}"`);
+    }
     const ephemeral = this.node
       .findAll()
       .filter((c): c is EphemeralSopsFile => c instanceof EphemeralSopsFile)
       .map((e) => e.renderHcl());
-    return ephemeral.length ? { ...result, hcl: `${result.hcl}\n\n${ephemeral.join("\n\n")}\n` } : result;
+    return { ...result, hcl: ephemeral.length ? `${hcl}\n\n${ephemeral.join("\n\n")}\n` : hcl };
   }
 }
 

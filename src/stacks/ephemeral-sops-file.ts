@@ -20,13 +20,18 @@ export interface EphemeralSopsFileConfig {
   readonly inputType?: SopsInputType;
 }
 
-/** A value known only during a Terraform run. Opaque: it cannot be turned into a string or token here. */
+/**
+ * A value known only during a Terraform run. Opaque: its expression lives in ES private fields (invisible to
+ * cdktf's walkers and to JSON), and any attempt to resolve, stringify or serialise it throws.
+ */
 export class EphemeralValue {
-  /** @internal */
-  private constructor(
-    private readonly expression: string,
-    private readonly stack: TerraformStack,
-  ) {}
+  readonly #expression: string;
+  readonly #stack: TerraformStack;
+
+  private constructor(expression: string, stack: TerraformStack) {
+    this.#expression = expression;
+    this.#stack = stack;
+  }
 
   /** @internal */
   static create(expression: string, stack: TerraformStack): EphemeralValue {
@@ -36,23 +41,36 @@ export class EphemeralValue {
   /** @internal used only by WriteOnlySecretVersion, in this file */
   static unwrap(value: EphemeralValue, consumer: Construct): string {
     const consumerStack = TerraformStack.of(consumer);
-    if (consumerStack !== value.stack) {
+    if (consumerStack !== value.#stack) {
       throw new Error(
-        `An ephemeral value of stack "${value.stack.node.id}" cannot be used in stack "${consumerStack.node.id}": ` +
+        `An ephemeral value of stack "${value.#stack.node.id}" cannot be used in stack "${consumerStack.node.id}": ` +
           "a cross-stack reference would store it as an output. Read the file in the stack that uses it.",
       );
     }
-    return value.expression;
+    return value.#expression;
+  }
+
+  /** Called by cdktf when the value was put anywhere but a write-only argument (an output, a local...). */
+  resolve(): never {
+    throw new Error(MISUSE);
+  }
+
+  get creationStack(): string[] {
+    return [];
   }
 
   toString(): string {
-    throw new Error("An ephemeral value cannot be used as a string: pass it to WriteOnlySecretVersion.");
+    throw new Error(MISUSE);
   }
 
   toJSON(): never {
-    throw new Error("An ephemeral value cannot be serialised: pass it to WriteOnlySecretVersion.");
+    throw new Error(MISUSE);
   }
 }
+
+const MISUSE =
+  "An ephemeral value can only be stored with WriteOnlySecretVersion (secret_string_wo): it cannot be used as a string, " +
+  "serialised, or put in an output or any other attribute.";
 
 /** `ephemeral "sops_file"`: decrypts during each Terraform run; nothing is stored. */
 export class EphemeralSopsFile extends TerraformElement {

@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { App } from "cdktf";
+import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { EnvironmentStack } from "../stacks/environment-stack";
@@ -37,12 +38,14 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
   const app = new App({ outdir, stackTraces: false, ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }) });
   for (const env of analysis.environments) {
     const stackDir = path.join(outdir, "stacks", env.name);
-    new EnvironmentStack(app, env.name, {
+    const stack = new EnvironmentStack(app, env.name, {
       settings: env.settings,
       backend: config.backend,
       secrets: env.secrets,
       projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
     });
+    // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
+    if (options.hclOutput !== undefined) stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
   return { analysis, synthesized: true, outdir };
