@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as path from "path";
+import { discoverSecrets, parseSecretPath } from "../../src/discovery/discover-secrets";
+import { terraformIdFor } from "../../src/discovery/terraform-id";
+import { makeTempDir } from "../../test-support/example-repo";
+
+function tree(files: string[]): string {
+  const root = makeTempDir();
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    fs.writeFileSync(path.join(root, f), "{}");
+  }
+  return root;
+}
+
+describe("discoverSecrets", () => {
+  it("finds secret files recursively with logical names and input types, sorted", () => {
+    const root = tree([
+      "secrets/production/payments/stripe.enc.json",
+      "secrets/production/app.enc.yaml",
+      "secrets/production/z.enc.yml",
+      "secrets/production/worker.enc.env",
+      "secrets/development/app.enc.json",
+      "secrets/README.md",
+      "secrets/production/README.md",
+      "secrets/empty/.gitkeep",
+    ]);
+    const d = discoverSecrets(root);
+    expect(d.environments.map((e) => e.name)).toEqual(["development", "production"]);
+    expect(d.environments[1].files).toEqual([
+      { environment: "production", name: "app", path: "secrets/production/app.enc.yaml", inputType: "yaml" },
+      { environment: "production", name: "payments/stripe", path: "secrets/production/payments/stripe.enc.json", inputType: "json" },
+      { environment: "production", name: "worker", path: "secrets/production/worker.enc.env", inputType: "dotenv" },
+      { environment: "production", name: "z", path: "secrets/production/z.enc.yml", inputType: "yaml" },
+    ]);
+    expect(d.emptyEnvironments).toEqual(["empty"]);
+    expect(d.strays).toEqual([]);
+  });
+
+  it("reports strays, files outside an environment and symbolic links", () => {
+    const root = tree(["secrets/production/app.json", "secrets/production/.env", "secrets/top.enc.json", "secrets/dev/a.enc.json"]);
+    fs.symlinkSync(path.join(root, "secrets/dev/a.enc.json"), path.join(root, "secrets/dev/link.enc.json"));
+    fs.symlinkSync(path.join(root, "secrets/dev"), path.join(root, "secrets/linked-env"));
+    const d = discoverSecrets(root);
+    expect(d.strays).toEqual([
+      { path: "secrets/dev/link.enc.json", kind: "symlink" },
+      { path: "secrets/linked-env", kind: "symlink" },
+      { path: "secrets/production/.env", kind: "unrecognized" },
+      { path: "secrets/production/app.json", kind: "unrecognized" },
+      { path: "secrets/top.enc.json", kind: "outside-environment" },
+    ]);
+    expect(d.environments.map((e) => e.name)).toEqual(["dev"]);
+  });
+
+  it("handles a repository without secrets/", () => {
+    expect(discoverSecrets(makeTempDir())).toMatchObject({ environments: [], secretsDirExists: false });
+  });
+});
+
+describe("parseSecretPath", () => {
+  it.each([
+    ["a.enc.json", { name: "a", inputType: "json" }],
+    ["x/y/b.enc.yml", { name: "x/y/b", inputType: "yaml" }],
+    ["c.enc.env", { name: "c", inputType: "dotenv" }],
+    ["c.json", undefined],
+    ["c.enc.ini", undefined],
+  ])("%s", (input, expected) => expect(parseSecretPath(input)).toEqual(expected));
+});
+
+describe("terraformIdFor", () => {
+  it("is readable for plain names and depends on the name only", () => {
+    expect(terraformIdFor("payments/stripe")).toBe("payments--stripe");
+    expect(terraformIdFor("db_main")).toBe("db_main");
+    expect(terraformIdFor("1password")).toBe("_1password");
+  });
+
+  it("keeps names apart that a plain replacement would merge", () => {
+    const ids = ["a/b", "a--b", "a.b", "a_b", "a@b", "a+b"].map(terraformIdFor);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+  });
+});

@@ -1,0 +1,58 @@
+import { parseSopsFile, unflatten } from "../../src/sops/parse-sops-file";
+import { lastModifiedSeconds } from "../../src/sops/sops-metadata";
+import { sopsShapedContent } from "../../test-support/sops-shaped-file";
+
+describe("parseSopsFile", () => {
+  it.each(["json", "yaml", "dotenv"] as const)("reads data and metadata of a %s file", (format) => {
+    const text = sopsShapedContent({ password: "x", note_unencrypted: "plain" }, {
+      format,
+      kmsArns: ["arn:aws:kms:us-east-1:111122223333:key/k"],
+      ageRecipients: format === "dotenv" ? [] : ["age1xyz"],
+      lastModified: "2026-02-03T04:05:06Z",
+    });
+    const r = parseSopsFile("secrets/e/a", text, format === "dotenv" ? "dotenv" : format);
+    if (!r.ok) throw new Error(r.diagnostic.message);
+    expect(Object.keys(r.file.data)).toEqual(["password", "note_unencrypted"]);
+    expect(r.file.data.password).toMatch(/^ENC\[AES256_GCM,data:/);
+    const m = r.file.metadata!;
+    expect(m.recipients).toEqual([
+      { type: "kms", id: "arn:aws:kms:us-east-1:111122223333:key/k" },
+      ...(format === "dotenv" ? [] : [{ type: "age", id: "age1xyz" }]),
+    ]);
+    expect(m.unencryptedSuffix).toBe("_unencrypted");
+    expect(m.mac).toMatch(/^ENC\[/);
+    expect(lastModifiedSeconds(m)).toBe(Date.UTC(2026, 1, 3, 4, 5, 6) / 1000);
+  });
+
+  it("reports no metadata for a plaintext file", () => {
+    const r = parseSopsFile("p", '{"a": "b"}', "json");
+    expect(r.ok && r.file.metadata).toBeUndefined();
+  });
+
+  it("names the line of a JSON, YAML or dotenv error", () => {
+    const json = parseSopsFile("secrets/e/a.enc.json", '{\n"a": 1,\n}', "json");
+    expect(!json.ok && json.diagnostic).toMatchObject({ ruleId: "SS012", path: "secrets/e/a.enc.json", line: 3 });
+    const yaml = parseSopsFile("y", "a: 1\nb: [\n", "yaml");
+    expect(!yaml.ok && yaml.diagnostic.line).toBeGreaterThanOrEqual(2);
+    const env = parseSopsFile("d", "A=1\nnot a pair\n", "dotenv");
+    expect(!env.ok && env.diagnostic).toMatchObject({ line: 2, message: expect.stringMatching(/expected KEY=VALUE/) });
+  });
+
+  it("refuses a top level that is not an object", () => {
+    const r = parseSopsFile("a", "[1, 2]", "json");
+    expect(!r.ok && r.diagnostic.message).toMatch(/top level must be an object/);
+  });
+
+  it("keeps old sops versions stored as numbers", () => {
+    const r = parseSopsFile("a", JSON.stringify({ a: "ENC[x]", sops: { version: 1.7, mac: "m", lastmodified: "2016-03-16T00:00:00Z" } }), "json");
+    expect(r.ok && r.file.metadata?.version).toBe("1.7");
+  });
+});
+
+describe("unflatten (sops dotenv metadata)", () => {
+  it("rebuilds nested lists and maps", () => {
+    expect(
+      unflatten({ kms__list_0__map_arn: "a", kms__list_1__map_arn: "b", mac: "m", mac_only_encrypted: "true" }),
+    ).toEqual({ kms: [{ arn: "a" }, { arn: "b" }], mac: "m", mac_only_encrypted: true });
+  });
+});
