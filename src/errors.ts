@@ -12,7 +12,11 @@ export const PARSE_RULE_ID = "SS012";
 export const CONFIG_FILE = "cdktf.json";
 
 export function configFileMissing(): Diagnostic {
-  return configError("", "cdktf.json was not found in the project root", "run the command from the project root, where cdktf.json is");
+  return configError(
+    "",
+    "cdktf.json was not found in the project root",
+    "run the command from the project root, where cdktf.json is",
+  );
 }
 
 export function configFileUnreadable(detail: string): Diagnostic {
@@ -50,10 +54,21 @@ export function configUnknownEnvironment(env: string, known: readonly string[]):
 }
 
 function configError(keyPath: string, message: string, fix: string): Diagnostic {
-  return { ruleId: CONFIG_RULE_ID, severity: "error", path: CONFIG_FILE, message: keyPath ? `context: ${message}` : message, fix };
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "error",
+    path: CONFIG_FILE,
+    message: keyPath ? `context: ${message}` : message,
+    fix,
+  };
 }
 
-export function secretFileParseError(path: string, format: string, line: number | undefined, detail: string): Diagnostic {
+export function secretFileParseError(
+  path: string,
+  format: string,
+  line: number | undefined,
+  detail: string,
+): Diagnostic {
   return {
     ruleId: PARSE_RULE_ID,
     severity: "error",
@@ -68,7 +83,8 @@ export function secretFileParseError(path: string, format: string, line: number 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value)}`;
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }

@@ -34,11 +34,17 @@ export function formatOf(file: string): ShapedFormat {
 /** Writes the repository into `root` (created when missing) and returns it. */
 export function writeExampleRepo(root: string, spec: ExampleRepoSpec): string {
   fs.mkdirSync(root, { recursive: true });
-  fs.writeFileSync(path.join(root, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", context: spec.context ?? {} }, null, 2));
+  fs.writeFileSync(
+    path.join(root, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: "true", context: spec.context ?? {} }, null, 2),
+  );
   fs.writeFileSync(path.join(root, ".gitignore"), "node_modules/\ncdktf.out/\n*.dec.*\n");
   if (spec.sopsYaml !== false) {
     const rules = Object.keys(spec.environments)
-      .map((env) => `  - path_regex: (^|/)secrets/${env}/.*\\.enc\\.(json|ya?ml|env)$\n    kms: ${kmsArnFor(env)}\n`)
+      .map(
+        (env) =>
+          `  - path_regex: (^|/)secrets/${env}/.*\\.enc\\.(json|ya?ml|env)$\n    kms: ${kmsArnFor(env)}\n`,
+      )
       .join("");
     fs.writeFileSync(path.join(root, ".sops.yaml"), `creation_rules:\n${rules}`);
   }

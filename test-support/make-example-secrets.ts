@@ -25,9 +25,16 @@ const FILES: { name: string; format: ShapedFormat; values: Record<string, unknow
   {
     name: "payments/stripe.enc.yaml",
     format: "yaml",
-    values: { api_key: "sk_live_" + "x".repeat(24), webhook: { signing_secret: "whsec_" + "x".repeat(32), tolerance_seconds: 300 } },
+    values: {
+      api_key: "sk_live_" + "x".repeat(24),
+      webhook: { signing_secret: "whsec_" + "x".repeat(32), tolerance_seconds: 300 },
+    },
   },
-  { name: "worker.enc.env", format: "dotenv", values: { QUEUE_URL: "https://sqs.example/queue", QUEUE_TOKEN: "x".repeat(40) } },
+  {
+    name: "worker.enc.env",
+    format: "dotenv",
+    values: { QUEUE_URL: "https://sqs.example/queue", QUEUE_TOKEN: "x".repeat(40) },
+  },
 ];
 
 export function makeExampleSecrets(root: string): void {

@@ -33,7 +33,8 @@ export interface SopsShapedOptions {
   readonly seed?: string;
 }
 
-export const PLACEHOLDER_KMS_ARN = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000";
+export const PLACEHOLDER_KMS_ARN =
+  "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000";
 
 /** Deterministic random bytes (SHA-256 in counter mode): reproducible files, no crypto claims. */
 export class ShapedRandom {
@@ -52,7 +53,11 @@ export class ShapedRandom {
 }
 
 /** An ENC[...] string for a plaintext of `length` bytes. */
-export function shapedCiphertext(rng: ShapedRandom, length: number, type: "str" | "int" | "float" | "bool" = "str"): string {
+export function shapedCiphertext(
+  rng: ShapedRandom,
+  length: number,
+  type: "str" | "int" | "float" | "bool" = "str",
+): string {
   const b64 = (n: number) => rng.bytes(n).toString("base64");
   return `ENC[AES256_GCM,data:${length > 0 ? b64(length) : ""},iv:${b64(32)},tag:${b64(16)},type:${type}]`;
 }
@@ -60,31 +65,55 @@ export function shapedCiphertext(rng: ShapedRandom, length: number, type: "str" 
 /** The content of a sops-shaped file whose plaintext would be `values`. */
 export function sopsShapedContent(values: Record<string, unknown>, options: SopsShapedOptions): string {
   const rng = new ShapedRandom(options.seed ?? "sops-shaped");
-  const suffix = "unencryptedSuffix" in options ? options.unencryptedSuffix : options.encryptedRegex ? undefined : "_unencrypted";
+  const suffix =
+    "unencryptedSuffix" in options
+      ? options.unencryptedSuffix
+      : options.encryptedRegex
+        ? undefined
+        : "_unencrypted";
   const regex = options.encryptedRegex ? new RegExp(options.encryptedRegex) : undefined;
   const leavePlain = new Set(options.leavePlain ?? []);
 
   type Mode = "encrypt" | "plain" | "undecided";
   const walk = (value: unknown, key: string, inherited: Mode): unknown => {
     let mode = inherited;
-    if (mode !== "plain" && ((suffix !== undefined && key.endsWith(suffix)) || leavePlain.has(key))) mode = "plain";
+    if (mode !== "plain" && ((suffix !== undefined && key.endsWith(suffix)) || leavePlain.has(key)))
+      mode = "plain";
     if (mode === "undecided" && regex?.test(key)) mode = "encrypt";
     if (Array.isArray(value)) return value.map((v) => walk(v, key, mode));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k, mode)]));
     }
     if (mode !== "encrypt" || value === null || value === "") return value;
-    const type = typeof value === "boolean" ? "bool" : typeof value === "number" ? (Number.isInteger(value) ? "int" : "float") : "str";
-    return shapedCiphertext(rng, Buffer.byteLength(value === true ? "True" : value === false ? "False" : String(value)), type);
+    const type =
+      typeof value === "boolean"
+        ? "bool"
+        : typeof value === "number"
+          ? Number.isInteger(value)
+            ? "int"
+            : "float"
+          : "str";
+    return shapedCiphertext(
+      rng,
+      Buffer.byteLength(value === true ? "True" : value === false ? "False" : String(value)),
+      type,
+    );
   };
   const data = walk(values, "", regex ? "undecided" : "encrypt") as Record<string, unknown>;
 
   const omit = new Set(options.omit ?? []);
   const sops: Record<string, unknown> = {};
   if (!omit.has("recipients")) {
-    const kms = options.kmsArns ?? (options.ageRecipients || options.pgpFingerprints ? [] : [PLACEHOLDER_KMS_ARN]);
+    const kms =
+      options.kmsArns ?? (options.ageRecipients || options.pgpFingerprints ? [] : [PLACEHOLDER_KMS_ARN]);
     const created = options.lastModified ?? "2026-01-01T00:00:00Z";
-    if (kms.length) sops.kms = kms.map((arn) => ({ arn, created_at: created, enc: rng.bytes(120).toString("base64"), aws_profile: "" }));
+    if (kms.length)
+      sops.kms = kms.map((arn) => ({
+        arn,
+        created_at: created,
+        enc: rng.bytes(120).toString("base64"),
+        aws_profile: "",
+      }));
     if (options.ageRecipients?.length)
       sops.age = options.ageRecipients.map((recipient) => ({
         recipient,
@@ -124,12 +153,18 @@ function dotenvContent(data: Record<string, unknown>, sops: Record<string, unkno
 function flatten(value: unknown, prefix: string): [string, string][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => flatten(v, `${prefix}__list_${i}`));
   if (value !== null && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix === "sops_" ? `${prefix}${k}` : `${prefix}__map_${k}`));
+    return Object.entries(value).flatMap(([k, v]) =>
+      flatten(v, prefix === "sops_" ? `${prefix}${k}` : `${prefix}__map_${k}`),
+    );
   return [[prefix, String(value)]];
 }
 
 /** Writes a sops-shaped file, creating folders. */
-export function writeSopsShapedFile(file: string, values: Record<string, unknown>, options: SopsShapedOptions): void {
+export function writeSopsShapedFile(
+  file: string,
+  values: Record<string, unknown>,
+  options: SopsShapedOptions,
+): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, sopsShapedContent(values, options));
 }

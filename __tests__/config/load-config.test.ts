@@ -18,7 +18,12 @@ describe("parseContext", () => {
       secretNameTemplate: "{env}/{name}",
       writeOnly: false,
     });
-    expect(config?.backend).toEqual({ type: "s3", bucket: "my-terraform-state-bucket", region: "us-east-1", keyPrefix: "secrets" });
+    expect(config?.backend).toEqual({
+      type: "s3",
+      bucket: "my-terraform-state-bucket",
+      region: "us-east-1",
+      keyPrefix: "secrets",
+    });
   });
 
   it("merges per-environment overrides over global settings, tags key by key", () => {
@@ -29,7 +34,11 @@ describe("parseContext", () => {
     });
     const prod = settingsFor(config!, "prod");
     expect(prod).toMatchObject({ region: "us-west-2", tags: { Team: "a", Tier: "1" }, writeOnly: true });
-    expect(settingsFor(config!, "dev")).toMatchObject({ region: "eu-west-1", tags: { Team: "a", Tier: "x" }, writeOnly: false });
+    expect(settingsFor(config!, "dev")).toMatchObject({
+      region: "eu-west-1",
+      tags: { Team: "a", Tier: "x" },
+      writeOnly: false,
+    });
     expect(secretNameFor(prod, "prod", "payments/stripe")).toBe("prod/payments/stripe");
   });
 
@@ -38,9 +47,13 @@ describe("parseContext", () => {
     expect(messages({ environments: { prod: { recoveryWindowInDays: "7" } } })).toEqual([
       'context: "context.environments.prod.recoveryWindowInDays" must be an integer, received the string "7"',
     ]);
-    expect(messages({ backend: { type: "gcs" } })[0]).toMatch(/context\.backend\.type" must be "s3" or "local"/);
+    expect(messages({ backend: { type: "gcs" } })[0]).toMatch(
+      /context\.backend\.type" must be "s3" or "local"/,
+    );
     expect(messages({ backend: { bucket: "Bad_Bucket" } })[0]).toMatch(/context\.backend\.bucket/);
-    expect(messages({ replicaRegions: ["us-east-2", "us-east-2"] })[0]).toMatch(/lists region us-east-2 twice/);
+    expect(messages({ replicaRegions: ["us-east-2", "us-east-2"] })[0]).toMatch(
+      /lists region us-east-2 twice/,
+    );
     expect(messages({ environments: { prod: { replicaRegions: [{ region: "mars-1" }] } } })[0]).toMatch(
       /context\.environments\.prod\.replicaRegions\[0\]\.region/,
     );
@@ -63,11 +76,16 @@ describe("parseContext", () => {
   });
 
   it("allows cdktf's own feature flags", () => {
-    expect(parseContext({ excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" }).diagnostics).toEqual([]);
+    expect(
+      parseContext({ excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" }).diagnostics,
+    ).toEqual([]);
   });
 
   it("accepts a local backend with a relative folder only", () => {
-    expect(parseContext({ backend: { type: "local" } }).config?.backend).toEqual({ type: "local", directory: "terraform-state" });
+    expect(parseContext({ backend: { type: "local" } }).config?.backend).toEqual({
+      type: "local",
+      directory: "terraform-state",
+    });
     expect(messages({ backend: { type: "local", directory: "/abs" } })[0]).toMatch(/a relative folder path/);
   });
 });

@@ -29,8 +29,18 @@ describe("discoverSecrets", () => {
     expect(d.environments.map((e) => e.name)).toEqual(["development", "production"]);
     expect(d.environments[1].files).toEqual([
       { environment: "production", name: "app", path: "secrets/production/app.enc.yaml", inputType: "yaml" },
-      { environment: "production", name: "payments/stripe", path: "secrets/production/payments/stripe.enc.json", inputType: "json" },
-      { environment: "production", name: "worker", path: "secrets/production/worker.enc.env", inputType: "dotenv" },
+      {
+        environment: "production",
+        name: "payments/stripe",
+        path: "secrets/production/payments/stripe.enc.json",
+        inputType: "json",
+      },
+      {
+        environment: "production",
+        name: "worker",
+        path: "secrets/production/worker.enc.env",
+        inputType: "dotenv",
+      },
       { environment: "production", name: "z", path: "secrets/production/z.enc.yml", inputType: "yaml" },
     ]);
     expect(d.emptyEnvironments).toEqual(["empty"]);
@@ -38,7 +48,12 @@ describe("discoverSecrets", () => {
   });
 
   it("reports strays, files outside an environment and symbolic links", () => {
-    const root = tree(["secrets/production/app.json", "secrets/production/.env", "secrets/top.enc.json", "secrets/dev/a.enc.json"]);
+    const root = tree([
+      "secrets/production/app.json",
+      "secrets/production/.env",
+      "secrets/top.enc.json",
+      "secrets/dev/a.enc.json",
+    ]);
     fs.symlinkSync(path.join(root, "secrets/dev/a.enc.json"), path.join(root, "secrets/dev/link.enc.json"));
     fs.symlinkSync(path.join(root, "secrets/dev"), path.join(root, "secrets/linked-env"));
     const d = discoverSecrets(root);

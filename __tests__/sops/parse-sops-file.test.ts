@@ -4,12 +4,15 @@ import { sopsShapedContent } from "../../test-support/sops-shaped-file";
 
 describe("parseSopsFile", () => {
   it.each(["json", "yaml", "dotenv"] as const)("reads data and metadata of a %s file", (format) => {
-    const text = sopsShapedContent({ password: "x", note_unencrypted: "plain" }, {
-      format,
-      kmsArns: ["arn:aws:kms:us-east-1:111122223333:key/k"],
-      ageRecipients: format === "dotenv" ? [] : ["age1xyz"],
-      lastModified: "2026-02-03T04:05:06Z",
-    });
+    const text = sopsShapedContent(
+      { password: "x", note_unencrypted: "plain" },
+      {
+        format,
+        kmsArns: ["arn:aws:kms:us-east-1:111122223333:key/k"],
+        ageRecipients: format === "dotenv" ? [] : ["age1xyz"],
+        lastModified: "2026-02-03T04:05:06Z",
+      },
+    );
     const r = parseSopsFile("secrets/e/a", text, format === "dotenv" ? "dotenv" : format);
     if (!r.ok) throw new Error(r.diagnostic.message);
     expect(Object.keys(r.file.data)).toEqual(["password", "note_unencrypted"]);
@@ -31,11 +34,18 @@ describe("parseSopsFile", () => {
 
   it("names the line of a JSON, YAML or dotenv error", () => {
     const json = parseSopsFile("secrets/e/a.enc.json", '{\n"a": 1,\n}', "json");
-    expect(!json.ok && json.diagnostic).toMatchObject({ ruleId: "SS012", path: "secrets/e/a.enc.json", line: 3 });
+    expect(!json.ok && json.diagnostic).toMatchObject({
+      ruleId: "SS012",
+      path: "secrets/e/a.enc.json",
+      line: 3,
+    });
     const yaml = parseSopsFile("y", "a: 1\nb: [\n", "yaml");
     expect(!yaml.ok && yaml.diagnostic.line).toBeGreaterThanOrEqual(2);
     const env = parseSopsFile("d", "A=1\nnot a pair\n", "dotenv");
-    expect(!env.ok && env.diagnostic).toMatchObject({ line: 2, message: expect.stringMatching(/expected KEY=VALUE/) });
+    expect(!env.ok && env.diagnostic).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/expected KEY=VALUE/),
+    });
   });
 
   it("refuses a top level that is not an object", () => {
@@ -44,7 +54,11 @@ describe("parseSopsFile", () => {
   });
 
   it("keeps old sops versions stored as numbers", () => {
-    const r = parseSopsFile("a", JSON.stringify({ a: "ENC[x]", sops: { version: 1.7, mac: "m", lastmodified: "2016-03-16T00:00:00Z" } }), "json");
+    const r = parseSopsFile(
+      "a",
+      JSON.stringify({ a: "ENC[x]", sops: { version: 1.7, mac: "m", lastmodified: "2016-03-16T00:00:00Z" } }),
+      "json",
+    );
     expect(r.ok && r.file.metadata?.version).toBe("1.7");
   });
 });
@@ -52,7 +66,12 @@ describe("parseSopsFile", () => {
 describe("unflatten (sops dotenv metadata)", () => {
   it("rebuilds nested lists and maps", () => {
     expect(
-      unflatten({ kms__list_0__map_arn: "a", kms__list_1__map_arn: "b", mac: "m", mac_only_encrypted: "true" }),
+      unflatten({
+        kms__list_0__map_arn: "a",
+        kms__list_1__map_arn: "b",
+        mac: "m",
+        mac_only_encrypted: "true",
+      }),
     ).toEqual({ kms: [{ arn: "a" }, { arn: "b" }], mac: "m", mac_only_encrypted: true });
   });
 });

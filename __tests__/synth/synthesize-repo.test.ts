@@ -32,7 +32,10 @@ describe("synthesizeRepo on a two-environment repository", () => {
   });
 
   it("writes one stack per environment folder, named after it", () => {
-    expect(fs.readdirSync(path.join(root, "cdktf.out", "stacks")).sort()).toEqual(["development", "production"]);
+    expect(fs.readdirSync(path.join(root, "cdktf.out", "stacks")).sort()).toEqual([
+      "development",
+      "production",
+    ]);
     expect(dev["//"].metadata.stackName).toBe("development");
   });
 
@@ -67,7 +70,10 @@ describe("synthesizeRepo on a two-environment repository", () => {
       source_file: "secrets/development/payments/stripe.enc.yaml",
       input_type: "yaml",
     });
-    expect(ds.worker).toMatchObject({ source_file: "secrets/development/worker.enc.env", input_type: "dotenv" });
+    expect(ds.worker).toMatchObject({
+      source_file: "secrets/development/worker.enc.env",
+      input_type: "dotenv",
+    });
   });
 
   it("creates each secret with its name, description, tags and recovery window", () => {
@@ -88,8 +94,13 @@ describe("synthesizeRepo on a two-environment repository", () => {
 
   it("stores a JSON object whatever the input format", () => {
     const v = dev.resource.aws_secretsmanager_secret_version;
-    expect(v.app).toMatchObject({ secret_id: "${aws_secretsmanager_secret.app.id}", secret_string: "${data.sops_file.app.raw}" });
-    expect(v["payments--stripe"].secret_string).toBe("${jsonencode(yamldecode(data.sops_file.payments--stripe.raw))}");
+    expect(v.app).toMatchObject({
+      secret_id: "${aws_secretsmanager_secret.app.id}",
+      secret_string: "${data.sops_file.app.raw}",
+    });
+    expect(v["payments--stripe"].secret_string).toBe(
+      "${jsonencode(yamldecode(data.sops_file.payments--stripe.raw))}",
+    );
     expect(v.worker.secret_string).toBe("${jsonencode(data.sops_file.worker.data)}");
   });
 
@@ -101,7 +112,10 @@ describe("synthesizeRepo on a two-environment repository", () => {
         arn: "${aws_secretsmanager_secret.payments--stripe.arn}",
         name: "${aws_secretsmanager_secret.payments--stripe.name}",
       },
-      worker: { arn: "${aws_secretsmanager_secret.worker.arn}", name: "${aws_secretsmanager_secret.worker.name}" },
+      worker: {
+        arn: "${aws_secretsmanager_secret.worker.arn}",
+        name: "${aws_secretsmanager_secret.worker.name}",
+      },
     });
     expect(JSON.stringify(dev.output)).not.toMatch(/sops_file|secret_string/);
   });
@@ -148,29 +162,43 @@ describe("determinism and stable identity", () => {
       environments: { ...TWO_ENV_SPEC.environments, staging: { "app.enc.json": { values: { a: "b" } } } },
     });
     synthOk(root);
-    expect(fs.readFileSync(path.join(root, "cdktf.out", "stacks", "production", "cdk.tf.json")).equals(before)).toBe(true);
-    expect(readStack(path.join(root, "cdktf.out"), "staging").resource.aws_secretsmanager_secret.app.name).toBe("staging/app");
+    expect(
+      fs.readFileSync(path.join(root, "cdktf.out", "stacks", "production", "cdk.tf.json")).equals(before),
+    ).toBe(true);
+    expect(
+      readStack(path.join(root, "cdktf.out"), "staging").resource.aws_secretsmanager_secret.app.name,
+    ).toBe("staging/app");
   });
 
   it("keeps every existing block unchanged when a file is added, and drops a removed file's copy", () => {
     const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
     synthOk(root);
     const before = readStack(path.join(root, "cdktf.out"), "development");
-    writeSopsShapedFile(path.join(root, "secrets/development/aaa/first.enc.json"), { k: "v" }, {
-      format: "json",
-      kmsArns: [kmsArnFor("development")],
-    });
+    writeSopsShapedFile(
+      path.join(root, "secrets/development/aaa/first.enc.json"),
+      { k: "v" },
+      {
+        format: "json",
+        kmsArns: [kmsArnFor("development")],
+      },
+    );
     fs.rmSync(path.join(root, "secrets/development/worker.enc.env"));
     synthOk(root);
     const after = readStack(path.join(root, "cdktf.out"), "development");
     for (const id of ["app", "payments--stripe"]) {
-      expect(after.resource.aws_secretsmanager_secret[id]).toEqual(before.resource.aws_secretsmanager_secret[id]);
-      expect(after.resource.aws_secretsmanager_secret_version[id]).toEqual(before.resource.aws_secretsmanager_secret_version[id]);
+      expect(after.resource.aws_secretsmanager_secret[id]).toEqual(
+        before.resource.aws_secretsmanager_secret[id],
+      );
+      expect(after.resource.aws_secretsmanager_secret_version[id]).toEqual(
+        before.resource.aws_secretsmanager_secret_version[id],
+      );
       expect(after.data.sops_file[id]).toEqual(before.data.sops_file[id]);
     }
     expect(after.resource.aws_secretsmanager_secret["aaa--first"].name).toBe("development/aaa/first");
     expect(after.resource.aws_secretsmanager_secret.worker).toBeUndefined();
-    expect(fs.existsSync(path.join(root, "cdktf.out/stacks/development/secrets/development/worker.enc.env"))).toBe(false);
+    expect(
+      fs.existsSync(path.join(root, "cdktf.out/stacks/development/secrets/development/worker.enc.env")),
+    ).toBe(false);
   });
 });
 
@@ -205,11 +233,15 @@ describe("configuration reaches the stacks", () => {
     synthOk(root);
     const dev = readStack(path.join(root, "cdktf.out"), "development");
     const prod = readStack(path.join(root, "cdktf.out"), "production");
-    expect(dev.provider.aws).toEqual([{ region: "eu-west-1", default_tags: [{ tags: { Team: "platform", CostCenter: "42" } }] }]);
+    expect(dev.provider.aws).toEqual([
+      { region: "eu-west-1", default_tags: [{ tags: { Team: "platform", CostCenter: "42" } }] },
+    ]);
     expect(prod.provider.aws).toEqual([
       {
         region: "us-west-2",
-        assume_role: [{ role_arn: "arn:aws:iam::210987654321:role/deployer", session_name: "sops-secrets-production" }],
+        assume_role: [
+          { role_arn: "arn:aws:iam::210987654321:role/deployer", session_name: "sops-secrets-production" },
+        ],
         default_tags: [{ tags: { Team: "platform", CostCenter: "7" } }],
       },
     ]);
@@ -233,10 +265,15 @@ describe("configuration reaches the stacks", () => {
   });
 
   it("supports a local backend with a relative state path", () => {
-    const root = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { backend: { type: "local" } } });
+    const root = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { backend: { type: "local" } },
+    });
     synthOk(root);
     const dev = readStack(path.join(root, "cdktf.out"), "development");
-    expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform-state/development.tfstate" } });
+    expect(dev.terraform.backend).toEqual({
+      local: { path: "../../../terraform-state/development.tfstate" },
+    });
     expect(path.resolve(root, "cdktf.out/stacks/development", dev.terraform.backend.local.path)).toBe(
       path.join(root, "terraform-state", "development.tfstate"),
     );
@@ -253,7 +290,10 @@ describe("refusing bad input", () => {
 
   it("names the file and line of a parse error and writes nothing", () => {
     const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
-    fs.writeFileSync(path.join(root, "secrets/production/broken.enc.json"), '{\n  "a": "ENC[AES256_GCM,data:x]",\n  oops\n}\n');
+    fs.writeFileSync(
+      path.join(root, "secrets/production/broken.enc.json"),
+      '{\n  "a": "ENC[AES256_GCM,data:x]",\n  oops\n}\n',
+    );
     fs.writeFileSync(path.join(root, "secrets/development/bad.enc.yaml"), "a: x\nb: y\na: z\n");
     const errors = refused(root);
     expect(errors).toEqual(
@@ -276,12 +316,17 @@ describe("refusing bad input", () => {
       ["SS011", "cdktf.json"],
     ]);
     expect(errors.map((e) => e.message).join("\n")).toMatch(/context\.regoin/);
-    expect(errors.map((e) => e.message).join("\n")).toMatch(/context\.environments\.production\.recoveryWindowInDays/);
+    expect(errors.map((e) => e.message).join("\n")).toMatch(
+      /context\.environments\.production\.recoveryWindowInDays/,
+    );
   });
 
   it("refuses a plaintext secret file without writing a stack", () => {
     const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
-    fs.writeFileSync(path.join(root, "secrets/production/leak.enc.json"), JSON.stringify({ password: "hunter2" }));
+    fs.writeFileSync(
+      path.join(root, "secrets/production/leak.enc.json"),
+      JSON.stringify({ password: "hunter2" }),
+    );
     const errors = refused(root);
     expect(errors.some((e) => e.path === "secrets/production/leak.enc.json")).toBe(true);
     expect(JSON.stringify(errors)).not.toContain("hunter2");

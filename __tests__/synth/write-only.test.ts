@@ -57,7 +57,9 @@ describe("write-only mode next to data-source mode", () => {
     });
     const v = prod.resource.aws_secretsmanager_secret_version;
     expect(v.app.secret_string_wo).toBe("${ephemeral.sops_file.app.raw}");
-    expect(v["payments--stripe"].secret_string_wo).toBe("${jsonencode(yamldecode(ephemeral.sops_file.payments--stripe.raw))}");
+    expect(v["payments--stripe"].secret_string_wo).toBe(
+      "${jsonencode(yamldecode(ephemeral.sops_file.payments--stripe.raw))}",
+    );
     expect(v.worker.secret_string_wo).toBe("${jsonencode(ephemeral.sops_file.worker.data)}");
   });
 
@@ -76,7 +78,9 @@ describe("write-only mode next to data-source mode", () => {
   it("keeps the data-source environment unchanged", () => {
     expect(dev.ephemeral).toBeUndefined();
     expect(dev.data.sops_file.app).toBeDefined();
-    expect(dev.resource.aws_secretsmanager_secret_version.app.secret_string).toBe("${data.sops_file.app.raw}");
+    expect(dev.resource.aws_secretsmanager_secret_version.app.secret_string).toBe(
+      "${data.sops_file.app.raw}",
+    );
   });
 
   it("has outputs without any ephemeral reference", () => {
@@ -85,8 +89,16 @@ describe("write-only mode next to data-source mode", () => {
   });
 
   it("keeps the secrets' addresses identical to data-source mode", () => {
-    expect(Object.keys(prod.resource.aws_secretsmanager_secret).sort()).toEqual(["app", "payments--stripe", "worker"]);
-    expect(Object.keys(prod.resource.aws_secretsmanager_secret_version).sort()).toEqual(["app", "payments--stripe", "worker"]);
+    expect(Object.keys(prod.resource.aws_secretsmanager_secret).sort()).toEqual([
+      "app",
+      "payments--stripe",
+      "worker",
+    ]);
+    expect(Object.keys(prod.resource.aws_secretsmanager_secret_version).sort()).toEqual([
+      "app",
+      "payments--stripe",
+      "worker",
+    ]);
   });
 });
 
@@ -95,15 +107,20 @@ describe("secret_string_wo_version", () => {
     const root = writeExampleRepo(makeTempDir(), MIXED);
     const version = () => {
       synth(root);
-      return JSON.parse(stackText(root, "production")).resource.aws_secretsmanager_secret_version.app.secret_string_wo_version;
+      return JSON.parse(stackText(root, "production")).resource.aws_secretsmanager_secret_version.app
+        .secret_string_wo_version;
     };
     const first = version();
     expect(version()).toBe(first);
-    writeSopsShapedFile(path.join(root, "secrets/production/app.enc.json"), { db_password: "new" }, {
-      format: "json",
-      kmsArns: [kmsArnFor("production")],
-      lastModified: "2027-01-01T00:00:00Z",
-    });
+    writeSopsShapedFile(
+      path.join(root, "secrets/production/app.enc.json"),
+      { db_password: "new" },
+      {
+        format: "json",
+        kmsArns: [kmsArnFor("production")],
+        lastModified: "2027-01-01T00:00:00Z",
+      },
+    );
     const second = version();
     expect(second).toBe(Date.UTC(2027, 0, 1) / 1000);
     expect(second).not.toBe(first);
@@ -148,7 +165,9 @@ describe("ephemeral values cannot leak by construction", () => {
   it("refuses a version that is not a positive integer", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const e = ephemeralIn(stack);
-    expect(() => new WriteOnlySecretVersion(stack, "v", { secretId: "x", value: e.raw, version: 1.5 })).toThrow(/positive integer/);
+    expect(
+      () => new WriteOnlySecretVersion(stack, "v", { secretId: "x", value: e.raw, version: 1.5 }),
+    ).toThrow(/positive integer/);
   });
 });
 
@@ -157,7 +176,9 @@ describe("cdktf synth --hcl", () => {
     const root = writeExampleRepo(makeTempDir(), MIXED);
     synth(root, true);
     const hcl = stackText(root, "production", "cdk.tf");
-    expect(hcl).toContain('ephemeral "sops_file" "app" {\n  source_file = "secrets/production/app.enc.json"\n  input_type = "json"\n}');
+    expect(hcl).toContain(
+      'ephemeral "sops_file" "app" {\n  source_file = "secrets/production/app.enc.json"\n  input_type = "json"\n}',
+    );
     expect(hcl.match(/^ephemeral "sops_file"/gm)).toHaveLength(1);
     expect(hcl).toContain('secret_string_wo = "${ephemeral.sops_file.app.raw}"');
     expect(hcl).toMatch(/required_version = ">= 1.11"/);

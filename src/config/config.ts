@@ -91,5 +91,7 @@ export function settingsFor(config: ProjectConfig, environment: string): Environ
 
 /** Expands the secret name template for one secret. */
 export function secretNameFor(settings: EnvironmentSettings, environment: string, name: string): string {
-  return settings.secretNameTemplate.replace(/\{(env|name)\}/g, (_, key: string) => (key === "env" ? environment : name));
+  return settings.secretNameTemplate.replace(/\{(env|name)\}/g, (_, key: string) =>
+    key === "env" ? environment : name,
+  );
 }

@@ -55,7 +55,8 @@ const LOCAL_BACKEND_KEYS = ["type", "directory"];
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+|alias\/[\w/+=,.@-]+|[0-9a-f-]{36})$/;
+const KMS_KEY =
+  /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+|alias\/[\w/+=,.@-]+|[0-9a-f-]{36})$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -93,7 +94,8 @@ export function parseContext(context: unknown): ConfigResult {
   const environments: Record<string, Partial<EnvironmentSettings>> = {};
   const envs = context.environments;
   if (envs !== undefined) {
-    if (!isObject(envs)) diagnostics.push(configWrongType("context.environments", "an object keyed by environment name", envs));
+    if (!isObject(envs))
+      diagnostics.push(configWrongType("context.environments", "an object keyed by environment name", envs));
     else
       for (const [env, value] of Object.entries(envs)) {
         const p = `context.environments.${env}`;
@@ -106,7 +108,8 @@ export function parseContext(context: unknown): ConfigResult {
       }
   }
   const backend = r.backend(context.backend, defaults.region);
-  const bootstrap = context.bootstrap === undefined || context.bootstrap === false ? undefined : context.bootstrap;
+  const bootstrap =
+    context.bootstrap === undefined || context.bootstrap === false ? undefined : context.bootstrap;
   if (bootstrap !== undefined && bootstrap !== true && !isObject(bootstrap)) {
     diagnostics.push(configWrongType("context.bootstrap", "true, false or an object of settings", bootstrap));
   }
@@ -127,7 +130,13 @@ class Reader {
     const out: { -readonly [K in keyof EnvironmentSettings]?: EnvironmentSettings[K] } = {};
     const region = this.string(obj, at, "region", REGION, "an AWS region such as us-east-1");
     if (region !== undefined) out.region = region;
-    const role = this.string(obj, at, "assumeRoleArn", ROLE_ARN, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+    const role = this.string(
+      obj,
+      at,
+      "assumeRoleArn",
+      ROLE_ARN,
+      "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+    );
     if (role !== undefined) out.assumeRoleArn = role;
     const kms = this.string(obj, at, "kmsKeyId", KMS_KEY, "a KMS key ID, key ARN, alias ARN or alias/<name>");
     if (kms !== undefined) out.kmsKeyId = kms;
@@ -136,10 +145,15 @@ class Reader {
     if (obj.recoveryWindowInDays !== undefined) {
       const v = obj.recoveryWindowInDays;
       const p = `${at}.recoveryWindowInDays`;
-      if (typeof v !== "number" || !Number.isInteger(v)) this.diagnostics.push(configWrongType(p, "an integer", v));
+      if (typeof v !== "number" || !Number.isInteger(v))
+        this.diagnostics.push(configWrongType(p, "an integer", v));
       else if (v !== 0 && (v < 7 || v > 30))
         this.diagnostics.push(
-          configInvalidValue(p, `is ${v}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`, `set "${p}" to 0 or a number from 7 to 30`),
+          configInvalidValue(
+            p,
+            `is ${v}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
+            `set "${p}" to 0 or a number from 7 to 30`,
+          ),
         );
       else out.recoveryWindowInDays = v;
     }
@@ -148,17 +162,30 @@ class Reader {
     const template = this.string(obj, at, "secretNameTemplate", /^/, "a string");
     if (template !== undefined) {
       const p = `${at}.secretNameTemplate`;
-      const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => k !== "env" && k !== "name");
+      const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+        .map((m) => m[1])
+        .filter((k) => k !== "env" && k !== "name");
       if (unknown.length > 0)
-        this.diagnostics.push(configInvalidValue(p, `uses unknown placeholder(s) {${unknown.join("}, {")}}`, `use only {env} and {name} in "${p}"`));
+        this.diagnostics.push(
+          configInvalidValue(
+            p,
+            `uses unknown placeholder(s) {${unknown.join("}, {")}}`,
+            `use only {env} and {name} in "${p}"`,
+          ),
+        );
       else if (!template.includes("{name}"))
         this.diagnostics.push(
-          configInvalidValue(p, "has no {name} placeholder, so every secret of an environment would get the same name", `include {name} in "${p}", e.g. "{env}/{name}"`),
+          configInvalidValue(
+            p,
+            "has no {name} placeholder, so every secret of an environment would get the same name",
+            `include {name} in "${p}", e.g. "{env}/{name}"`,
+          ),
         );
       else out.secretNameTemplate = template;
     }
     if (obj.writeOnly !== undefined) {
-      if (typeof obj.writeOnly !== "boolean") this.diagnostics.push(configWrongType(`${at}.writeOnly`, "true or false", obj.writeOnly));
+      if (typeof obj.writeOnly !== "boolean")
+        this.diagnostics.push(configWrongType(`${at}.writeOnly`, "true or false", obj.writeOnly));
       else out.writeOnly = obj.writeOnly;
     }
     return out;
@@ -180,7 +207,9 @@ class Reader {
     const type = value.type ?? "s3";
     if (type === "local") {
       this.checkKeys(value, at, LOCAL_BACKEND_KEYS);
-      const directory = this.string(value, at, "directory", /^(?!\/)(?![A-Za-z]:)[^\0]+$/, "a relative folder path") ?? DEFAULT_LOCAL_STATE_DIRECTORY;
+      const directory =
+        this.string(value, at, "directory", /^(?!\/)(?![A-Za-z]:)[^\0]+$/, "a relative folder path") ??
+        DEFAULT_LOCAL_STATE_DIRECTORY;
       return { type: "local", directory: directory.replace(/\\/g, "/").replace(/\/+$/, "") };
     }
     if (type !== "s3") {
@@ -188,12 +217,42 @@ class Reader {
       return fallback;
     }
     this.checkKeys(value, at, S3_BACKEND_KEYS);
-    const bucket = this.string(value, at, "bucket", BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
+    const bucket = this.string(
+      value,
+      at,
+      "bucket",
+      BUCKET,
+      "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+    );
     const region = this.string(value, at, "region", REGION, "an AWS region such as us-east-1");
-    const keyPrefix = this.string(value, at, "keyPrefix", /^[^/].*[^/]$|^[^/]$/, "a key prefix without leading or trailing slash");
-    const dynamodbTable = this.string(value, at, "dynamodbTable", /^[a-zA-Z0-9_.-]{3,255}$/, "a DynamoDB table name");
-    const kmsKeyId = this.string(value, at, "kmsKeyId", KMS_KEY, "a KMS key ID, key ARN, alias ARN or alias/<name>");
-    const roleArn = this.string(value, at, "roleArn", ROLE_ARN, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+    const keyPrefix = this.string(
+      value,
+      at,
+      "keyPrefix",
+      /^[^/].*[^/]$|^[^/]$/,
+      "a key prefix without leading or trailing slash",
+    );
+    const dynamodbTable = this.string(
+      value,
+      at,
+      "dynamodbTable",
+      /^[a-zA-Z0-9_.-]{3,255}$/,
+      "a DynamoDB table name",
+    );
+    const kmsKeyId = this.string(
+      value,
+      at,
+      "kmsKeyId",
+      KMS_KEY,
+      "a KMS key ID, key ARN, alias ARN or alias/<name>",
+    );
+    const roleArn = this.string(
+      value,
+      at,
+      "roleArn",
+      ROLE_ARN,
+      "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+    );
     return {
       type: "s3",
       bucket: bucket ?? DEFAULT_STATE_BUCKET,
@@ -205,7 +264,13 @@ class Reader {
     };
   }
 
-  private string(obj: Record<string, unknown>, at: string, key: string, pattern: RegExp, expected: string): string | undefined {
+  private string(
+    obj: Record<string, unknown>,
+    at: string,
+    key: string,
+    pattern: RegExp,
+    expected: string,
+  ): string | undefined {
     const v = obj[key];
     if (v === undefined) return undefined;
     const p = `${at}.${key}`;
@@ -226,10 +291,20 @@ class Reader {
     for (const [k, value] of Object.entries(v)) {
       if (!TAG_KEY.test(k) || k.toLowerCase().startsWith("aws:"))
         this.diagnostics.push(
-          configInvalidValue(`${p}.${k}`, "is not a valid AWS tag key", "use 1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:"),
+          configInvalidValue(
+            `${p}.${k}`,
+            "is not a valid AWS tag key",
+            "use 1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:",
+          ),
         );
       else if (typeof value !== "string" || !TAG_VALUE.test(value))
-        this.diagnostics.push(configWrongType(`${p}.${k}`, "a tag value (0-256 letters, digits, spaces and _ . : / = + - @)", value));
+        this.diagnostics.push(
+          configWrongType(
+            `${p}.${k}`,
+            "a tag value (0-256 letters, digits, spaces and _ . : / = + - @)",
+            value,
+          ),
+        );
       else out[k] = value;
     }
     return out;
@@ -250,16 +325,28 @@ class Reader {
       } else if (isObject(item)) {
         this.checkKeys(item, ip, ["region", "kmsKeyId"]);
         const region = this.string(item, ip, "region", REGION, "an AWS region such as eu-west-1");
-        const kmsKeyId = this.string(item, ip, "kmsKeyId", KMS_KEY, "a KMS key ID, key ARN, alias ARN or alias/<name>");
+        const kmsKeyId = this.string(
+          item,
+          ip,
+          "kmsKeyId",
+          KMS_KEY,
+          "a KMS key ID, key ARN, alias ARN or alias/<name>",
+        );
         if (region === undefined) {
-          if (item.region === undefined) this.diagnostics.push(configWrongType(`${ip}.region`, "an AWS region such as eu-west-1", undefined));
+          if (item.region === undefined)
+            this.diagnostics.push(
+              configWrongType(`${ip}.region`, "an AWS region such as eu-west-1", undefined),
+            );
         } else out.push({ region, ...(kmsKeyId !== undefined && { kmsKeyId }) });
-      } else this.diagnostics.push(configWrongType(ip, 'a region or a { "region", "kmsKeyId" } object', item));
+      } else
+        this.diagnostics.push(configWrongType(ip, 'a region or a { "region", "kmsKeyId" } object', item));
     });
     const seen = new Set<string>();
     for (const r of out) {
       if (seen.has(r.region))
-        this.diagnostics.push(configInvalidValue(p, `lists region ${r.region} twice`, `list each replica region once in "${p}"`));
+        this.diagnostics.push(
+          configInvalidValue(p, `lists region ${r.region} twice`, `list each replica region once in "${p}"`),
+        );
       seen.add(r.region);
     }
     return out;

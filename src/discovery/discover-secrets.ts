@@ -55,7 +55,9 @@ export function isAllowedNonSecret(fileName: string): boolean {
 }
 
 /** Parses a path under an environment folder (`payments/stripe.enc.json`); undefined when it is no secret file. */
-export function parseSecretPath(pathInEnvironment: string): { name: string; inputType: InputType } | undefined {
+export function parseSecretPath(
+  pathInEnvironment: string,
+): { name: string; inputType: InputType } | undefined {
   const m = SECRET_FILE.exec(pathInEnvironment);
   if (!m) return undefined;
   return { name: m[1], inputType: INPUT_TYPES[m[2]] };
@@ -89,7 +91,13 @@ export function discoverSecrets(root: string): Discovery {
   return { environments, emptyEnvironments, strays, secretsDirExists: true };
 }
 
-function walk(dir: string, prefix: string, environment: string, files: SecretFileRef[], strays: StrayRef[]): void {
+function walk(
+  dir: string,
+  prefix: string,
+  environment: string,
+  files: SecretFileRef[],
+  strays: StrayRef[],
+): void {
   for (const entry of readDir(dir)) {
     const inEnv = prefix ? `${prefix}/${entry.name}` : entry.name;
     const rel = `${SECRETS_DIR}/${environment}/${inEnv}`;

@@ -15,7 +15,9 @@ export interface ParsedSopsFile {
   readonly metadata?: SopsMetadata;
 }
 
-export type ParseResult = { readonly ok: true; readonly file: ParsedSopsFile } | { readonly ok: false; readonly diagnostic: Diagnostic };
+export type ParseResult =
+  | { readonly ok: true; readonly file: ParsedSopsFile }
+  | { readonly ok: false; readonly diagnostic: Diagnostic };
 
 const FORMAT_NAMES: Record<InputType, string> = { json: "JSON", yaml: "YAML", dotenv: "dotenv" };
 
@@ -50,7 +52,10 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
     tree = parsed.value;
   }
   if (!isObject(tree)) {
-    return fail(undefined, `the top level must be an object of keys, found ${Array.isArray(tree) ? "an array" : tree === null ? "null" : typeof tree}`);
+    return fail(
+      undefined,
+      `the top level must be an object of keys, found ${Array.isArray(tree) ? "an array" : tree === null ? "null" : typeof tree}`,
+    );
   }
   const { sops, ...data } = tree;
   if (sops === undefined) return { ok: true, file: { data } };
@@ -59,7 +64,9 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
 }
 
 function jsonErrorPosition(text: string, message: string): { line?: number; detail: string } {
-  const detail = message.replace(/\s*in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
+  const detail = message
+    .replace(/\s*in JSON at position \d+.*$/, "")
+    .replace(/\s*\(line \d+ column \d+\)$/, "");
   const lineCol = /line (\d+) column (\d+)/.exec(message);
   if (lineCol) return { line: Number(lineCol[1]), detail };
   const pos = /position (\d+)/.exec(message);
@@ -85,7 +92,8 @@ function parseDotenv(text: string): { value: Record<string, unknown> } | { error
     if (/\s/.test(key)) return { error: "a key may not contain white space", line: i + 1 };
     const v = line.slice(eq + 1).replace(/\\n/g, "\n");
     if (key.startsWith("sops_")) flatMetadata[key.slice(5)] = v;
-    else if (Object.prototype.hasOwnProperty.call(value, key)) return { error: `duplicate key ${key}`, line: i + 1 };
+    else if (Object.prototype.hasOwnProperty.call(value, key))
+      return { error: `duplicate key ${key}`, line: i + 1 };
     else value[key] = v;
   }
   if (Object.keys(flatMetadata).length > 0) value.sops = unflatten(flatMetadata);
@@ -99,7 +107,8 @@ export function unflatten(flat: Record<string, string>): Record<string, unknown>
     const parts = flatKey.split(/(__map_|__list_)/);
     // parts: [first, sep, key, sep, key, ...]
     const path: (string | number)[] = [parts[0]];
-    for (let i = 1; i < parts.length; i += 2) path.push(parts[i] === "__list_" ? Number(parts[i + 1]) : parts[i + 1]);
+    for (let i = 1; i < parts.length; i += 2)
+      path.push(parts[i] === "__list_" ? Number(parts[i + 1]) : parts[i + 1]);
     let node: Record<string | number, unknown> = root;
     for (let i = 0; i < path.length - 1; i++) {
       const k = path[i];

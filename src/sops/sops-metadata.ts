@@ -72,7 +72,8 @@ export function readSopsMetadata(raw: Record<string, unknown>): SopsMetadata {
 /** The identity `.sops.yaml` uses for a recipient entry of the metadata. */
 export function recipientId(type: RecipientType, entry: unknown): string | undefined {
   if (!isObject(entry)) return undefined;
-  const s = (k: string) => (typeof entry[k] === "string" && entry[k] !== "" ? (entry[k] as string) : undefined);
+  const s = (k: string) =>
+    typeof entry[k] === "string" && entry[k] !== "" ? (entry[k] as string) : undefined;
   switch (type) {
     case "kms":
       return s("arn");

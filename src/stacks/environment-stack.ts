@@ -83,7 +83,8 @@ export class EnvironmentStack extends TerraformStack {
     let hcl = result.hcl;
     if (this.writeOnly) {
       const broken = /^[ \t]*0 = "required_version"$/m;
-      if (!broken.test(hcl)) throw new Error("cdktf HCL output changed: cannot place required_version; use JSON output");
+      if (!broken.test(hcl))
+        throw new Error("cdktf HCL output changed: cannot place required_version; use JSON output");
       hcl = hcl.replace(broken, `required_version = "${WRITE_ONLY_TERRAFORM_VERSION}"`);
     }
     const ephemeral = this.node
@@ -94,7 +95,12 @@ export class EnvironmentStack extends TerraformStack {
   }
 }
 
-function configureBackend(stack: TerraformStack, environment: string, backend: BackendConfig, rootFromStack: string): void {
+function configureBackend(
+  stack: TerraformStack,
+  environment: string,
+  backend: BackendConfig,
+  rootFromStack: string,
+): void {
   if (backend.type === "local") {
     new LocalBackend(stack, { path: `${rootFromStack}/${backend.directory}/${environment}.tfstate` });
     return;
@@ -104,7 +110,9 @@ function configureBackend(stack: TerraformStack, environment: string, backend: B
     key: `${backend.keyPrefix}/${environment}/terraform.tfstate`,
     region: backend.region,
     encrypt: true,
-    ...(backend.dynamodbTable !== undefined ? { dynamodbTable: backend.dynamodbTable } : { useLockfile: true }),
+    ...(backend.dynamodbTable !== undefined
+      ? { dynamodbTable: backend.dynamodbTable }
+      : { useLockfile: true }),
     ...(backend.kmsKeyId !== undefined && { kmsKeyId: backend.kmsKeyId }),
     ...(backend.roleArn !== undefined && { assumeRole: { roleArn: backend.roleArn } }),
   };

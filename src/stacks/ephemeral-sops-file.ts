@@ -119,7 +119,10 @@ export class EphemeralSopsFile extends TerraformElement {
   }
 
   private attributes(): Record<string, string> {
-    return { source_file: this.sourceFile, ...(this.inputType !== undefined && { input_type: this.inputType }) };
+    return {
+      source_file: this.sourceFile,
+      ...(this.inputType !== undefined && { input_type: this.inputType }),
+    };
   }
 }
 

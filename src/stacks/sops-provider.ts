@@ -79,8 +79,18 @@ export class SopsFileDataSource extends TerraformDataSource {
 
   protected synthesizeHclAttributes(): Record<string, unknown> {
     const attrs = {
-      source_file: { value: stringToHclTerraform(this.sourceFile), isBlock: false, type: "simple", storageClassType: "string" },
-      input_type: { value: stringToHclTerraform(this.inputType), isBlock: false, type: "simple", storageClassType: "string" },
+      source_file: {
+        value: stringToHclTerraform(this.sourceFile),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      input_type: {
+        value: stringToHclTerraform(this.inputType),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
   }

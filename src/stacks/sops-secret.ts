@@ -48,14 +48,20 @@ export class SopsSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowInDays,
       kmsKeyId: props.kmsKeyId,
       replica: props.replicas?.length
-        ? props.replicas.map((r) => ({ region: r.region, ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }) }))
+        ? props.replicas.map((r) => ({
+            region: r.region,
+            ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }),
+          }))
         : undefined,
       tags: { ManagedBy: "terraform", Environment: props.environment, SourceFile: props.sourcePath },
     });
     this.secret.overrideLogicalId(props.terraformId);
 
     if (props.writeOnlyVersion === undefined) {
-      const source = new SopsFileDataSource(this, "source", { sourceFile: props.sourceFile, inputType: props.inputType });
+      const source = new SopsFileDataSource(this, "source", {
+        sourceFile: props.sourceFile,
+        inputType: props.inputType,
+      });
       source.overrideLogicalId(props.terraformId);
       this.version = new SecretsmanagerSecretVersion(this, "version", {
         secretId: this.secret.id,
@@ -67,10 +73,17 @@ export class SopsSecret extends Construct {
               : Fn.jsonencode(source.data),
       });
     } else {
-      const source = new EphemeralSopsFile(this, "source", { sourceFile: props.sourceFile, inputType: props.inputType });
+      const source = new EphemeralSopsFile(this, "source", {
+        sourceFile: props.sourceFile,
+        inputType: props.inputType,
+      });
       source.overrideLogicalId(props.terraformId);
       const value: EphemeralValue =
-        props.inputType === "json" ? source.raw : props.inputType === "yaml" ? source.yamlAsJson : source.dataAsJson;
+        props.inputType === "json"
+          ? source.raw
+          : props.inputType === "yaml"
+            ? source.yamlAsJson
+            : source.dataAsJson;
       this.version = new WriteOnlySecretVersion(this, "version", {
         secretId: this.secret.id,
         value,

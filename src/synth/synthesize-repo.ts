@@ -35,7 +35,11 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
   const { config } = analysis;
 
   // The App creates the output folder: only now, once nothing can refuse any more.
-  const app = new App({ outdir, stackTraces: false, ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }) });
+  const app = new App({
+    outdir,
+    stackTraces: false,
+    ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }),
+  });
   for (const env of analysis.environments) {
     const stackDir = path.join(outdir, "stacks", env.name);
     const stack = new EnvironmentStack(app, env.name, {
@@ -45,7 +49,8 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
       projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
     });
     // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
-    if (options.hclOutput !== undefined) stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    if (options.hclOutput !== undefined)
+      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
   return { analysis, synthesized: true, outdir };
@@ -57,7 +62,9 @@ export function runSynth(root: string, log: Pick<Console, "log" | "error"> = con
   const { diagnostics } = result.analysis;
   for (const d of diagnostics) log.error(formatDiagnostic(d));
   if (!result.synthesized) {
-    log.error(`synth refused: ${formatSummary(diagnostics)}. Nothing was written. Fix the problems above and run it again.`);
+    log.error(
+      `synth refused: ${formatSummary(diagnostics)}. Nothing was written. Fix the problems above and run it again.`,
+    );
     return 1;
   }
   const envs = result.analysis.environments;
@@ -66,9 +73,13 @@ export function runSynth(root: string, log: Pick<Console, "log" | "error"> = con
     envs.length === 0
       ? `No environment has a secret file under secrets/: no stack written.`
       : `Synthesized ${envs.length} stack${envs.length === 1 ? "" : "s"} into ${rel}/stacks: ` +
-          envs.map((e) => `${e.name} (${e.secrets.length} secret${e.secrets.length === 1 ? "" : "s"}${e.settings.writeOnly ? ", write-only" : ""})`).join(", ") +
+          envs
+            .map(
+              (e) =>
+                `${e.name} (${e.secrets.length} secret${e.secrets.length === 1 ? "" : "s"}${e.settings.writeOnly ? ", write-only" : ""})`,
+            )
+            .join(", ") +
           (diagnostics.length ? ` — ${formatSummary(diagnostics)}` : ""),
   );
   return 0;
 }
-
