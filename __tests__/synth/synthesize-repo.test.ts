@@ -371,3 +371,36 @@ describe("the cdktf CLI path", () => {
     }
   });
 });
+
+describe("the opt-in bootstrap stack", () => {
+  it("is synthesized only when context.bootstrap is set, with a relative local state", () => {
+    const off = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    synthOk(off);
+    expect(fs.existsSync(path.join(off, "cdktf.out", "stacks", "bootstrap"))).toBe(false);
+
+    const on = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { bootstrap: { accountId: "123456789012" } } });
+    synthOk(on);
+    const stack = readStack(path.join(on, "cdktf.out"), "bootstrap");
+    expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
+    const aliases = Object.values<Json>(stack.resource.aws_kms_alias).map((a) => a.name);
+    expect(aliases.sort()).toEqual([
+      "alias/sops-development",
+      "alias/sops-production",
+      "alias/terraform-state/my-terraform-state-bucket",
+    ]);
+    expect(JSON.stringify(stack)).not.toContain(on);
+    // The environment stacks are the same with or without it.
+    for (const env of ["development", "production"]) {
+      expect(fs.readFileSync(path.join(on, "cdktf.out/stacks", env, "cdk.tf.json"))).toEqual(
+        fs.readFileSync(path.join(off, "cdktf.out/stacks", env, "cdk.tf.json")),
+      );
+    }
+  });
+
+  it("refuses bootstrap with a local backend", () => {
+    const root = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { bootstrap: true, backend: { type: "local" } } });
+    const result = synthesizeRepo(root, { outdir: "cdktf.out" });
+    expect(result.synthesized).toBe(false);
+    expect(result.analysis.diagnostics.map((d) => d.message).join("\n")).toMatch(/context\.bootstrap/);
+  });
+});

@@ -1,3 +1,5 @@
+import type { BootstrapSettings } from "../bootstrap/bootstrap-config";
+
 /**
  * The project's configuration: cdktf.json `context`, with defaults. See README, "Configuration".
  */
@@ -62,8 +64,8 @@ export interface ProjectConfig {
   readonly backend: BackendConfig;
   /** Per-environment overrides, keyed by environment folder name. */
   readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
-  /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set. */
-  readonly bootstrap?: unknown;
+  /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set (or false). */
+  readonly bootstrap?: BootstrapSettings;
 }
 
 export const DEFAULT_SETTINGS: EnvironmentSettings = {

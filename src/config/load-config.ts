@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { checkBootstrapBackend, parseBootstrapConfig } from "../bootstrap/bootstrap-config";
 import { Diagnostic } from "../diagnostics";
 import {
   configFileMissing,
@@ -108,11 +109,8 @@ export function parseContext(context: unknown): ConfigResult {
       }
   }
   const backend = r.backend(context.backend, defaults.region);
-  const bootstrap =
-    context.bootstrap === undefined || context.bootstrap === false ? undefined : context.bootstrap;
-  if (bootstrap !== undefined && bootstrap !== true && !isObject(bootstrap)) {
-    diagnostics.push(configWrongType("context.bootstrap", "true, false or an object of settings", bootstrap));
-  }
+  const { settings: bootstrap, diagnostics: bootstrapDiagnostics } = parseBootstrapConfig(context.bootstrap);
+  diagnostics.push(...bootstrapDiagnostics, ...(bootstrap ? checkBootstrapBackend(backend) : []));
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   return { config: { defaults, backend, environments, bootstrap }, diagnostics };
 }

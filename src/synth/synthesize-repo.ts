@@ -8,6 +8,8 @@ import { App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
+import { BootstrapStack } from "../bootstrap/bootstrap-stack";
+import { settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
 
 export interface SynthOptions extends AnalyzeOptions {
@@ -51,6 +53,24 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
     // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
     if (options.hclOutput !== undefined)
       stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+  }
+  const { bootstrap, backend } = config;
+  if (bootstrap && backend.type === "s3" && analysis.discovery) {
+    // Empty environment folders too: a new environment needs its key before its first secret exists.
+    const folders = [...analysis.discovery.environments.map((e) => e.name), ...analysis.discovery.emptyEnvironments];
+    const stackDir = path.join(outdir, "stacks", "bootstrap");
+    const stack = new BootstrapStack(app, {
+      environments: folders,
+      settings: bootstrap,
+      backend,
+      region: config.defaults.region,
+      tags: config.defaults.tags,
+      environmentSettings: Object.fromEntries(
+        [...folders, ...bootstrap.environments].map((env) => [env, settingsFor(config, env)]),
+      ),
+      localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
+    });
+    if (options.hclOutput !== undefined) stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
   return { analysis, synthesized: true, outdir };

@@ -1,0 +1,583 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import {
+  DEFAULT_BOOTSTRAP_SETTINGS,
+  BootstrapSettings,
+  EnvironmentAccess,
+} from "../../src/bootstrap/bootstrap-config";
+import {
+  BOOTSTRAP_STACK_NAME,
+  BootstrapStack,
+  BootstrapStackProps,
+  DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH,
+} from "../../src/bootstrap/bootstrap-stack";
+import { DEPLOYER_SECRETSMANAGER_ACTIONS, KEY_ADMIN_ACTIONS } from "../../src/bootstrap/bootstrap-policies";
+import { DEFAULT_SETTINGS, S3BackendConfig } from "../../src/config/config";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+const ACCOUNT = "111122223333";
+const BACKEND: S3BackendConfig = {
+  type: "s3",
+  bucket: "acme-tf-state",
+  region: "us-east-1",
+  keyPrefix: "secrets",
+};
+const NONE = { roles: [], groups: [], users: [] };
+
+function props(
+  overrides: Partial<BootstrapStackProps> = {},
+  settings: Partial<BootstrapSettings> = {},
+): BootstrapStackProps {
+  return {
+    environments: ["development", "production"],
+    settings: { ...DEFAULT_BOOTSTRAP_SETTINGS, accountId: ACCOUNT, ...settings },
+    backend: BACKEND,
+    region: "us-east-1",
+    tags: { Project: "sops-secrets" },
+    ...overrides,
+  };
+}
+
+function synthText(p: BootstrapStackProps): string {
+  return Testing.synth(new BootstrapStack(Testing.app(), p));
+}
+
+function synth(p: BootstrapStackProps = props()): Json {
+  return JSON.parse(synthText(p));
+}
+
+function policy(json: Json, type: string, name: string): Json {
+  return JSON.parse(json.resource[type][name].policy);
+}
+
+function statement(doc: Json, sid: string): Json {
+  const s = doc.Statement.find((x: Json) => x.Sid === sid);
+  if (!s) throw new Error(`no statement ${sid} in ${JSON.stringify(doc)}`);
+  return s;
+}
+
+const arn = (service: string, rest: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${rest}`;
+
+describe("BootstrapStack: keys and aliases", () => {
+  const json = synth();
+
+  test("is named bootstrap", () => {
+    expect(BOOTSTRAP_STACK_NAME).toBe("bootstrap");
+  });
+
+  test("one rotated key per environment, plus the state key, all with the deletion window", () => {
+    expect(Object.keys(json.resource.aws_kms_key).sort()).toEqual([
+      "sops_development",
+      "sops_production",
+      "state",
+    ]);
+    for (const key of Object.values<Json>(json.resource.aws_kms_key)) {
+      expect(key.enable_key_rotation).toBe(true);
+      expect(key.deletion_window_in_days).toBe(30);
+    }
+    const custom = synth(props({}, { keyDeletionWindowInDays: 7 }));
+    expect(custom.resource.aws_kms_key.sops_production.deletion_window_in_days).toBe(7);
+  });
+
+  test("alias/sops-<env> per environment, on its key", () => {
+    expect(json.resource.aws_kms_alias.sops_development).toEqual({
+      name: "alias/sops-development",
+      target_key_id: "${aws_kms_key.sops_development.key_id}",
+    });
+    expect(json.resource.aws_kms_alias.sops_production.name).toBe("alias/sops-production");
+    expect(json.resource.aws_kms_alias.state.name).toBe("alias/terraform-state/acme-tf-state");
+  });
+
+  test("key policy: the account administers; IAM policies may grant exactly the sops actions", () => {
+    const doc = policy(json, "aws_kms_key", "sops_production");
+    expect(doc.Statement).toEqual([
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "IamPoliciesMayGrantUse",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+      },
+    ]);
+    for (const action of KEY_ADMIN_ACTIONS)
+      expect(action).not.toMatch(/Decrypt|Encrypt|GenerateDataKey|ReEncrypt/);
+  });
+
+  test("extra environments from the settings get keys too, sorted and once", () => {
+    const extra = synth(props({ environments: ["production"] }, { environments: ["staging", "production"] }));
+    expect(Object.keys(extra.resource.aws_kms_alias).sort()).toEqual([
+      "sops_production",
+      "sops_staging",
+      "state",
+    ]);
+  });
+});
+
+describe("BootstrapStack: IAM policies (least privilege)", () => {
+  const json = synth();
+
+  test("editors: the four sops actions on the environment's key only", () => {
+    const iam = json.resource.aws_iam_policy.sops_production_editors;
+    expect(iam.name).toBe("sops-production-editors");
+    expect(JSON.parse(iam.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "SopsKeyEdit",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+          Resource: "${aws_kms_key.sops_production.arn}",
+        },
+      ],
+    });
+  });
+
+  test("deployers: decrypt the sops key, manage <env>/* secrets, the env's state prefix and state key", () => {
+    const iam = json.resource.aws_iam_policy.sops_production_deployers;
+    expect(iam.name).toBe("sops-production-deployers");
+    expect(JSON.parse(iam.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "SopsKeyDecrypt",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: "${aws_kms_key.sops_production.arn}",
+        },
+        {
+          Sid: "ManageSecrets",
+          Effect: "Allow",
+          Action: [
+            "secretsmanager:CreateSecret",
+            "secretsmanager:DeleteSecret",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetResourcePolicy",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecretVersionIds",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:RemoveRegionsFromReplication",
+            "secretsmanager:ReplicateSecretToRegions",
+            "secretsmanager:TagResource",
+            "secretsmanager:UntagResource",
+            "secretsmanager:UpdateSecret",
+            "secretsmanager:UpdateSecretVersionStage",
+          ],
+          Resource: arn("secretsmanager", "secret:production/*"),
+        },
+        {
+          Sid: "StateList",
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: "arn:aws:s3:::acme-tf-state",
+          Condition: { StringLike: { "s3:prefix": ["secrets/production/*"] } },
+        },
+        {
+          Sid: "StateObjects",
+          Effect: "Allow",
+          Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+          Resource: "arn:aws:s3:::acme-tf-state/secrets/production/*",
+        },
+        {
+          Sid: "StateKmsKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+          Resource: "${aws_kms_key.state.arn}",
+          Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        },
+      ],
+    });
+  });
+
+  test("no IAM policy statement has a bare * resource or a wildcard action", () => {
+    const check = (j: Json) => {
+      for (const iam of Object.values<Json>(j.resource.aws_iam_policy)) {
+        for (const s of JSON.parse(iam.policy).Statement) {
+          const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+          for (const r of resources) expect(r).not.toBe("*");
+          for (const a of s.Action) expect(a).not.toMatch(/\*/);
+        }
+      }
+    };
+    check(json);
+    check(synth(props({}, { accountId: undefined })));
+  });
+
+  test("the secret pattern follows each environment's name template and region", () => {
+    const j = synth(
+      props({
+        environmentSettings: {
+          production: { ...DEFAULT_SETTINGS, region: "eu-west-1", secretNameTemplate: "apps/{name}-{env}" },
+        },
+      }),
+    );
+    expect(
+      statement(policy(j, "aws_iam_policy", "sops_production_deployers"), "ManageSecrets").Resource,
+    ).toBe(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:apps/*-production*`);
+    expect(
+      statement(policy(j, "aws_iam_policy", "sops_development_deployers"), "ManageSecrets").Resource,
+    ).toBe(arn("secretsmanager", "secret:development/*"));
+  });
+
+  test("Secrets Manager customer managed keys: key ARN, key ID and alias, primary and replicas", () => {
+    const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const j = synth(
+      props({
+        environmentSettings: {
+          production: {
+            ...DEFAULT_SETTINGS,
+            kmsKeyId: keyArn,
+            replicaRegions: [{ region: "eu-west-1", kmsKeyId: "alias/secrets" }, { region: "eu-central-1" }],
+          },
+          development: { ...DEFAULT_SETTINGS, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" },
+        },
+      }),
+    );
+    const prod = policy(j, "aws_iam_policy", "sops_production_deployers");
+    expect(statement(prod, "SecretsKmsKey")).toEqual({
+      Sid: "SecretsKmsKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: keyArn,
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+    });
+    expect(statement(prod, "ReplicaKmsKey0")).toEqual({
+      Sid: "ReplicaKmsKey0",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`,
+      Condition: {
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/secrets"] },
+        StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
+      },
+    });
+    expect(prod.Statement.map((s: Json) => s.Sid)).not.toContain("ReplicaKmsKey1");
+    const dev = policy(j, "aws_iam_policy", "sops_development_deployers");
+    expect(statement(dev, "SecretsKmsKey").Resource).toBe(
+      arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    );
+    // Without a customer managed key there is no KMS statement for Secrets Manager.
+    expect(
+      policy(synth(), "aws_iam_policy", "sops_development_deployers").Statement.map((s: Json) => s.Sid),
+    ).toEqual(["SopsKeyDecrypt", "ManageSecrets", "StateList", "StateObjects", "StateKmsKey"]);
+  });
+
+  test("attachments: roles, groups and users per environment (revoking = removing them)", () => {
+    const access: EnvironmentAccess = {
+      editors: { roles: ["sops-editor"], groups: ["platform"], users: [] },
+      deployers: { roles: ["ci-production"], groups: [], users: ["break.glass"] },
+    };
+    const j = synth(props({}, { access: { production: access } }));
+    expect(j.resource.aws_iam_role_policy_attachment).toEqual({
+      "sops_production_editors_role_sops-editor": {
+        role: "sops-editor",
+        policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
+      },
+      "sops_production_deployers_role_ci-production": {
+        role: "ci-production",
+        policy_arn: "${aws_iam_policy.sops_production_deployers.arn}",
+      },
+    });
+    expect(j.resource.aws_iam_group_policy_attachment).toEqual({
+      sops_production_editors_group_platform: {
+        group: "platform",
+        policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
+      },
+    });
+    const users = j.resource.aws_iam_user_policy_attachment;
+    expect(Object.values<Json>(users)).toEqual([
+      { user: "break.glass", policy_arn: "${aws_iam_policy.sops_production_deployers.arn}" },
+    ]);
+    expect(Object.keys(users)[0]).toMatch(/^sops_production_deployers_user_break_glass_[0-9a-f]{8}$/);
+    expect(synth().resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  test("without an account ID, ARNs reference aws_caller_identity and aws_partition", () => {
+    const j = synth(props({}, { accountId: undefined }));
+    expect(Object.keys(j.data)).toEqual(["aws_caller_identity", "aws_partition"]);
+    const deployers = policy(j, "aws_iam_policy", "sops_production_deployers");
+    expect(statement(deployers, "ManageSecrets").Resource).toBe(
+      "arn:${data.aws_partition.partition.partition}:secretsmanager:us-east-1:${data.aws_caller_identity.caller.account_id}:secret:production/*",
+    );
+    expect(statement(deployers, "StateObjects").Resource).toBe(
+      "arn:${data.aws_partition.partition.partition}:s3:::acme-tf-state/secrets/production/*",
+    );
+    expect(policy(j, "aws_kms_key", "sops_production").Statement[0].Principal.AWS).toBe(
+      "arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller.account_id}:root",
+    );
+    expect(synth().data).toBeUndefined();
+  });
+});
+
+describe("BootstrapStack: state bucket", () => {
+  const json = synth();
+  const r = json.resource;
+
+  test("the configured bucket, versioned, SSE-KMS with the state key, owner-enforced", () => {
+    expect(r.aws_s3_bucket.state).toEqual({ bucket: "acme-tf-state" });
+    expect(r.aws_s3_bucket_versioning.state.versioning_configuration).toEqual({ status: "Enabled" });
+    expect(r.aws_s3_bucket_server_side_encryption_configuration.state.rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: "aws:kms",
+          kms_master_key_id: "${aws_kms_key.state.arn}",
+        },
+        bucket_key_enabled: true,
+      },
+    ]);
+    expect(r.aws_s3_bucket_ownership_controls.state.rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+  });
+
+  test("all four public access blocks", () => {
+    expect(r.aws_s3_bucket_public_access_block.state).toEqual({
+      bucket: "${aws_s3_bucket.state.id}",
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  test("TLS-only bucket policy", () => {
+    expect(JSON.parse(r.aws_s3_bucket_policy.state.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["s3:*"],
+          Resource: ["arn:aws:s3:::acme-tf-state", "arn:aws:s3:::acme-tf-state/*"],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
+    });
+  });
+
+  test("noncurrent versions expire after 90 days by default, or the configured days", () => {
+    const rule = r.aws_s3_bucket_lifecycle_configuration.state.rule[0];
+    expect(rule.status).toBe("Enabled");
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+    const custom = synth(props({}, { stateBucketNoncurrentVersionDays: 30 }));
+    expect(
+      custom.resource.aws_s3_bucket_lifecycle_configuration.state.rule[0].noncurrent_version_expiration,
+    ).toEqual([{ noncurrent_days: 30 }]);
+  });
+
+  test("no DynamoDB table unless backend.dynamodbTable is set; then a lock table and its deployer statement", () => {
+    expect(r.aws_dynamodb_table).toBeUndefined();
+    const j = synth(props({ backend: { ...BACKEND, dynamodbTable: "tf-locks" } }));
+    expect(j.resource.aws_dynamodb_table.state_lock).toMatchObject({
+      name: "tf-locks",
+      hash_key: "LockID",
+      billing_mode: "PAY_PER_REQUEST",
+      attribute: [{ name: "LockID", type: "S" }],
+    });
+    expect(statement(policy(j, "aws_iam_policy", "sops_development_deployers"), "StateLockTable")).toEqual({
+      Sid: "StateLockTable",
+      Effect: "Allow",
+      Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: arn("dynamodb", "table/tf-locks"),
+    });
+  });
+
+  test("a configured backend.kmsKeyId is used instead of a dedicated state key", () => {
+    const j = synth(props({ backend: { ...BACKEND, kmsKeyId: "alias/tf-state" } }));
+    expect(Object.keys(j.resource.aws_kms_key).sort()).toEqual(["sops_development", "sops_production"]);
+    expect(
+      j.resource.aws_s3_bucket_server_side_encryption_configuration.state.rule[0]
+        .apply_server_side_encryption_by_default,
+    ).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "alias/tf-state" });
+    expect(statement(policy(j, "aws_iam_policy", "sops_production_deployers"), "StateKmsKey")).toMatchObject({
+      Resource: arn("kms", "key/*"),
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/tf-state"] } },
+    });
+  });
+
+  test("a bucket in another region gets region on its resources", () => {
+    const j = synth(props({ backend: { ...BACKEND, region: "eu-west-1" } }));
+    expect(j.resource.aws_s3_bucket.state.region).toBe("eu-west-1");
+    expect(j.resource.aws_kms_key.state.region).toBe("eu-west-1");
+    expect(j.resource.aws_kms_key.sops_production.region).toBeUndefined();
+  });
+});
+
+describe("BootstrapStack: monitoring", () => {
+  const json = synth();
+  const r = json.resource;
+
+  test("metric filters on the CloudTrail group → alarm metric → SNS topic", () => {
+    const filters = r.aws_cloudwatch_log_metric_filter;
+    expect(Object.keys(filters).sort()).toEqual([
+      "sops_development_failed_decrypt",
+      "sops_production_failed_decrypt",
+    ]);
+    const alarm = r.aws_cloudwatch_metric_alarm.failed_decrypt;
+    for (const [env, f] of [
+      ["development", filters.sops_development_failed_decrypt],
+      ["production", filters.sops_production_failed_decrypt],
+    ]) {
+      expect(f.log_group_name).toBe("CloudTrail/DefaultLogGroup");
+      expect(f.pattern).toBe(
+        '{ ($.eventSource = "kms.amazonaws.com") && ($.eventName = "Decrypt") && ($.errorCode = "*") && ' +
+          `($.resources[0].ARN = "\${aws_kms_key.sops_${env}.arn}") }`,
+      );
+      expect(f.metric_transformation.name).toBe(alarm.metric_name);
+      expect(f.metric_transformation.namespace).toBe(alarm.namespace);
+    }
+    expect(alarm).toMatchObject({
+      statistic: "Sum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+    });
+    expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
+    expect(r.aws_sns_topic.alarms.name).toBe("sops-secrets-alarms");
+    expect(r.aws_sns_topic_subscription).toBeUndefined();
+  });
+
+  test("threshold, log group and e-mail subscription are configurable; monitoring can be off", () => {
+    const j = synth(
+      props(
+        {},
+        { failedDecryptThreshold: 5, cloudTrailLogGroupName: "org-trail", alarmEmail: "sec@example.com" },
+      ),
+    );
+    expect(j.resource.aws_cloudwatch_metric_alarm.failed_decrypt.threshold).toBe(5);
+    expect(j.resource.aws_cloudwatch_log_metric_filter.sops_production_failed_decrypt.log_group_name).toBe(
+      "org-trail",
+    );
+    expect(j.resource.aws_sns_topic_subscription.alarm_email).toEqual({
+      topic_arn: "${aws_sns_topic.alarms.arn}",
+      protocol: "email",
+      endpoint: "sec@example.com",
+    });
+    const off = synth(props({}, { monitoring: false }));
+    expect(off.resource.aws_cloudwatch_metric_alarm).toBeUndefined();
+    expect(off.resource.aws_sns_topic).toBeUndefined();
+  });
+});
+
+describe("BootstrapStack: backend, provider, outputs", () => {
+  test("local state at a relative path outside cdktf.out, by default", () => {
+    const json = synth();
+    expect(json.terraform.backend).toEqual({ local: { path: DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH } });
+    expect(DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH).toBe("../../../terraform.bootstrap.tfstate");
+    expect(json.provider.aws).toEqual([
+      { region: "us-east-1", default_tags: [{ tags: { Project: "sops-secrets" } }] },
+    ]);
+  });
+
+  test("remoteState moves the state to <keyPrefix>/bootstrap/terraform.tfstate with S3 locking", () => {
+    const json = synth(props({}, { remoteState: true }));
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-tf-state",
+        key: "secrets/bootstrap/terraform.tfstate",
+        region: "us-east-1",
+        use_lockfile: true,
+      },
+    });
+    const ddb = synth(props({ backend: { ...BACKEND, dynamodbTable: "tf-locks" } }, { remoteState: true }));
+    expect(ddb.terraform.backend.s3).toEqual({
+      bucket: "acme-tf-state",
+      key: "secrets/bootstrap/terraform.tfstate",
+      region: "us-east-1",
+      dynamodb_table: "tf-locks",
+    });
+  });
+
+  test("settings.region overrides the project region", () => {
+    const json = synth(props({}, { region: "eu-central-1" }));
+    expect(json.provider.aws[0].region).toBe("eu-central-1");
+    expect(json.output.environments.value.production.kms_alias_arn).toBe(
+      `arn:aws:kms:eu-central-1:${ACCOUNT}:alias/sops-production`,
+    );
+  });
+
+  test("two outputs: environments (map) and state_bucket", () => {
+    const json = synth();
+    expect(Object.keys(json.output).sort()).toEqual(["environments", "state_bucket"]);
+    expect(json.output.environments.value.production).toEqual({
+      kms_key_arn: "${aws_kms_key.sops_production.arn}",
+      kms_alias_arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/sops-production`,
+      editors_policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
+      deployers_policy_arn: "${aws_iam_policy.sops_production_deployers.arn}",
+    });
+    expect(json.output.state_bucket.value).toBe("${aws_s3_bucket.state.bucket}");
+  });
+
+  test("deterministic, and no absolute path in the output", () => {
+    const a = synthText(props({}, { accountId: undefined }));
+    const b = synthText(props({}, { accountId: undefined }));
+    expect(a).toBe(b);
+    for (const text of [a, synthText(props())]) {
+      expect(text).not.toContain(process.cwd());
+      expect(text).not.toContain(os.tmpdir());
+      expect(text).not.toContain(os.homedir());
+    }
+  });
+
+  test("refuses an invalid environment name and access to an unmanaged environment, saying what to do", () => {
+    expect(() => synth(props({ environments: ["bootstrap"] }))).toThrow(
+      /environment "bootstrap" is reserved for the bootstrap stack\. Rename secrets\/bootstrap\//,
+    );
+    expect(() => synth(props({}, { access: { staging: { editors: NONE, deployers: NONE } } }))).toThrow(
+      /access names environment\(s\) "staging" .*managed: development, production\)/,
+    );
+  });
+});
+
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+const describeIfTerraform = terraform.status === 0 ? describe : describe.skip;
+
+describeIfTerraform("BootstrapStack: terraform validate (without init)", () => {
+  test("reports no structural error, only the provider that is not installed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-validate-"));
+    try {
+      const full = props(
+        { backend: { ...BACKEND, dynamodbTable: "tf-locks" } },
+        {
+          alarmEmail: "sec@example.com",
+          access: { production: { editors: { roles: ["a"], groups: ["b"], users: ["c"] }, deployers: NONE } },
+        },
+      );
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthText(full));
+      let out: string;
+      try {
+        out = execFileSync("terraform", ["validate", "-json", "-no-color"], {
+          cwd: dir,
+          encoding: "utf8",
+          env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+      } catch (e) {
+        out = (e as { stdout: string }).stdout;
+      }
+      const result = JSON.parse(out);
+      const summaries = result.diagnostics
+        .filter((d: Json) => d.severity === "error")
+        .map((d: Json) => d.summary);
+      expect(summaries.filter((s: string) => s !== "Missing required provider")).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test("the deployers' Secrets Manager actions are exactly the provider's calls", () => {
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toHaveLength(13);
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).not.toContain("secretsmanager:PutResourcePolicy");
+});
