@@ -1,0 +1,134 @@
+/**
+ * `npm run check`: runs the same analysis as synth (config → discovery → parsing → rules) and reports.
+ * Kept apart from bin/check.ts so that it can be tested without spawning a process.
+ *
+ * Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or configuration errors (SS011).
+ */
+import { analyzeRepo } from "../analysis/analyze-repo";
+import { Diagnostic, formatDiagnostic, formatSummary } from "../diagnostics";
+import { CONFIG_RULE_ID, PARSE_RULE_ID } from "../errors";
+import { ALL_RULES, findRule } from "../rules";
+
+export interface CheckResult {
+  readonly exitCode: 0 | 1 | 2;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `--json` output. */
+export interface CheckJson {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly summary: { readonly errors: number; readonly warnings: number };
+}
+
+const USAGE = `Usage: npm run check [-- <options>]
+
+Checks the repository's secret files, .sops.yaml and cdktf.json with every rule synth applies.
+
+Options:
+  --json             print {"diagnostics": [...], "summary": {"errors", "warnings"}} on stdout
+  --explain <ID>     explain a rule, e.g. --explain SS002
+  --list-rules       list every rule
+  -h, --help         show this help
+
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or configuration (SS011) errors.
+`;
+
+/** IDs that are reported outside src/rules (parsing happens before the rules run). */
+const OTHER_IDS: Record<string, { severity: string; title: string; explanation: string }> = {
+  [PARSE_RULE_ID]: {
+    severity: "error",
+    title: "parse-error",
+    explanation:
+      "A secret file cannot be parsed as its format (JSON, YAML or dotenv, from its extension), so neither sops " +
+      "nor the other rules can read it. It was usually edited by hand or merged badly: restore it from Git, or " +
+      "fix it with `sops edit`.",
+  },
+};
+
+type Options = { json: boolean; explain?: string; listRules: boolean; help: boolean };
+
+export function runCheck(argv: readonly string[], root: string): CheckResult {
+  const parsed = parseArgs(argv);
+  if ("error" in parsed) return { exitCode: 2, stdout: "", stderr: `check: ${parsed.error}\n\n${USAGE}` };
+  const options = parsed.options;
+  if (options.help) return { exitCode: 0, stdout: USAGE, stderr: "" };
+  if (options.listRules) return { exitCode: 0, stdout: listRules(), stderr: "" };
+  if (options.explain !== undefined) return explain(options.explain);
+
+  const started = process.hrtime.bigint();
+  let diagnostics: readonly Diagnostic[];
+  let files = 0;
+  let environments = 0;
+  try {
+    const analysis = analyzeRepo(root);
+    diagnostics = analysis.diagnostics;
+    environments = analysis.environments.length;
+    files = analysis.environments.reduce((n, env) => n + env.secrets.length, 0);
+  } catch (e) {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `check: could not analyse the repository: ${(e as Error).message}\n`,
+    };
+  }
+  const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const exitCode = diagnostics.some((d) => d.severity === "error" && d.ruleId === CONFIG_RULE_ID)
+    ? 2
+    : errors > 0
+      ? 1
+      : 0;
+
+  if (options.json) {
+    const json: CheckJson = { diagnostics, summary: { errors, warnings: diagnostics.length - errors } };
+    return { exitCode, stdout: JSON.stringify(json, null, 2) + "\n", stderr: "" };
+  }
+  const lines = diagnostics.map(formatDiagnostic);
+  const summary =
+    `${formatSummary(diagnostics)} (${files} secret file${files === 1 ? "" : "s"} in ${environments} ` +
+    `environment${environments === 1 ? "" : "s"}, ${ms} ms)` +
+    (exitCode === 2 ? "; fix cdktf.json first" : "");
+  return { exitCode, stdout: lines.length ? lines.join("\n") + "\n" : "", stderr: summary + "\n" };
+}
+
+function parseArgs(argv: readonly string[]): { options: Options } | { error: string } {
+  const options: Options = { json: false, listRules: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--json") options.json = true;
+    else if (arg === "--list-rules") options.listRules = true;
+    else if (arg === "-h" || arg === "--help") options.help = true;
+    else if (arg === "--explain") {
+      const id = argv[++i];
+      if (id === undefined || id.startsWith("-"))
+        return { error: "--explain needs a rule ID, e.g. --explain SS002" };
+      options.explain = id;
+    } else if (arg.startsWith("--explain=")) options.explain = arg.slice("--explain=".length);
+    else return { error: `unknown argument "${arg}"` };
+  }
+  return { options };
+}
+
+function listRules(): string {
+  const rows = [
+    ...ALL_RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
+    ...Object.entries(OTHER_IDS).map(([id, r]) => ({ id, severity: r.severity, title: r.title })),
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n") + "\n";
+}
+
+function explain(id: string): CheckResult {
+  const rule = findRule(id);
+  const other = OTHER_IDS[id.toUpperCase()];
+  if (!rule && !other) {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `check: unknown rule "${id}"; \`npm run check -- --list-rules\` lists them\n`,
+    };
+  }
+  const { severity, title, explanation } = rule ?? other;
+  const ruleId = rule?.id ?? id.toUpperCase();
+  return { exitCode: 0, stdout: `${ruleId} ${title} (${severity})\n\n${explanation}\n`, stderr: "" };
+}

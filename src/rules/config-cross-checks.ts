@@ -1,0 +1,55 @@
+import { settingsFor } from "../config/config";
+import { Diagnostic } from "../diagnostics";
+import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
+import { Rule } from "./rule";
+import { environmentFolders } from "./support";
+
+/**
+ * SS011 (cross-checks): configuration in cdktf.json that only discovery can prove wrong. The rest of SS011 is
+ * reported by src/config/load-config.ts.
+ */
+export const configCrossChecks: Rule = {
+  id: CONFIG_RULE_ID,
+  severity: "error",
+  title: "config",
+  explanation:
+    'cdktf.json `context` configures the stacks (see README, "Configuration"). Keys, types and values are ' +
+    "validated when it is loaded; errors there stop everything else, and `npm run check` exits with 2. Checks " +
+    "that need the secrets/ folder: `context.environments.<env>` for an environment without a folder is a " +
+    "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
+    "is an error (Secrets Manager rejects it at apply time).",
+  check(context) {
+    const out: Diagnostic[] = [];
+    const folders = environmentFolders(context);
+    const known = new Set(folders);
+    const configured = Object.keys(context.config.environments);
+    for (const env of configured) if (!known.has(env)) out.push(configUnknownEnvironment(env, folders));
+
+    const reported = new Set<string>();
+    for (const env of new Set([...folders, ...configured])) {
+      const settings = settingsFor(context.config, env);
+      const override = context.config.environments[env] ?? {};
+      const keyPath =
+        override.replicaRegions !== undefined
+          ? `context.environments.${env}.replicaRegions`
+          : "context.replicaRegions";
+      for (const replica of settings.replicaRegions) {
+        if (replica.region !== settings.region) continue;
+        const id = `${keyPath} ${replica.region}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        const regionPath =
+          override.region !== undefined ? `context.environments.${env}.region` : "context.region";
+        out.push(
+          configInvalidValue(
+            keyPath,
+            `lists ${replica.region}, which is the region of environment "${env}" itself (${regionPath}); ` +
+              "Secrets Manager cannot replicate a secret to its own region",
+            `remove ${replica.region} from "${keyPath}", or set a different region for environment "${env}"`,
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,252 @@
+/**
+ * `.sops.yaml`: the creation rules that tell sops which keys a new file is encrypted for. Parsed and matched
+ * as getsops/sops `config/config.go` does (`parseCreationRuleForFile`, `getKeyGroupsFromCreationRule`):
+ *
+ * - The file is `.sops.yaml` (sops ignores `.sops.yml`, with a warning). sops looks for it from the current
+ *   directory upwards (newer versions: from the file's folder upwards); this project runs sops from the
+ *   project root, so the project root's `.sops.yaml` is the one that applies, and the only one read here.
+ * - `path_regex` is a Go regular expression matched (unanchored) against the file's path relative to the
+ *   folder that holds `.sops.yaml`, with `/` separators.
+ * - Rules are tried in order; the first that matches wins; a rule without `path_regex` matches every file.
+ * - Keys: `kms`, `age`, `pgp`, `gcp_kms`, `azure_keyvault`, `hc_vault_transit_uri`, each a comma-separated
+ *   string or a list of strings; a `kms` entry may carry a role as `<key-arn>+<role-arn>`. Or `key_groups`:
+ *   a list of groups with `kms` ({arn, role, context, aws_profile}), `age`, `pgp`, `gcp_kms` ({resource_id}),
+ *   `azure_keyvault` ({vaultUrl, key, version}), `hc_vault` (URIs) and `merge` (nested groups).
+ *
+ * Pure apart from `readSopsConfig`, which reads the one file.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { tryCompileGoRegExp } from "./go-regexp";
+import { isObject, Recipient, RecipientType } from "./sops-metadata";
+
+export const SOPS_CONFIG_FILE = ".sops.yaml";
+/** The name people expect to work, which sops ignores. */
+export const SOPS_CONFIG_IGNORED_NAME = ".sops.yml";
+
+export interface CreationRule {
+  /** 0-based position in `creation_rules`. */
+  readonly index: number;
+  /** 1-based line of the rule in `.sops.yaml`, when known. */
+  readonly line?: number;
+  /** The `path_regex` as written; undefined when the rule matches every file. */
+  readonly pathRegex?: string;
+  /** Every key the rule names (all key groups together), without duplicates. */
+  readonly recipients: readonly Recipient[];
+  /** @internal compiled `path_regex` */
+  readonly regex?: RegExp;
+}
+
+export interface SopsConfigProblem {
+  readonly message: string;
+  readonly line?: number;
+}
+
+export interface SopsConfig {
+  readonly rules: readonly CreationRule[];
+  /** Problems that make sops reject the file or a rule (a rule with a problem is left out of `rules`). */
+  readonly problems: readonly SopsConfigProblem[];
+}
+
+export type ReadSopsConfigResult =
+  | { readonly found: true; readonly config: SopsConfig }
+  | { readonly found: false; readonly ignoredAlternative: boolean };
+
+/** Reads `<root>/.sops.yaml`. */
+export function readSopsConfig(root: string): ReadSopsConfigResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, SOPS_CONFIG_FILE), "utf8");
+  } catch {
+    return { found: false, ignoredAlternative: fs.existsSync(path.join(root, SOPS_CONFIG_IGNORED_NAME)) };
+  }
+  return { found: true, config: parseSopsConfig(text) };
+}
+
+const KEY_FIELDS: readonly [string, RecipientType][] = [
+  ["kms", "kms"],
+  ["age", "age"],
+  ["pgp", "pgp"],
+  ["gcp_kms", "gcp_kms"],
+  ["azure_keyvault", "azure_kv"],
+  ["hc_vault_transit_uri", "hc_vault"],
+];
+
+/** Parses the text of a `.sops.yaml`. */
+export function parseSopsConfig(text: string): SopsConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    return {
+      rules: [],
+      problems: [
+        { message: `is not valid YAML (${err.message.split("\n")[0]})`, line: err.linePos?.[0]?.line },
+      ],
+    };
+  }
+  const tree: unknown = doc.toJS({ maxAliasCount: 100 });
+  const rulesNode = isMap(doc.contents) ? doc.contents.get("creation_rules", true) : undefined;
+  const lineOf = (i: number): number | undefined => {
+    const item = isSeq(rulesNode) ? rulesNode.items[i] : undefined;
+    const range = (item as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const topLine = (): number | undefined => {
+    const range = (rulesNode as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const rawRules = isObject(tree) ? tree.creation_rules : undefined;
+  if (rawRules === undefined || rawRules === null) {
+    return {
+      rules: [],
+      problems: [{ message: "has no creation_rules, so sops has no keys to encrypt new files with" }],
+    };
+  }
+  if (!Array.isArray(rawRules)) {
+    return { rules: [], problems: [{ message: "creation_rules must be a list of rules", line: topLine() }] };
+  }
+  const rules: CreationRule[] = [];
+  const problems: SopsConfigProblem[] = [];
+  rawRules.forEach((raw, index) => {
+    const line = lineOf(index);
+    const rule = parseRule(raw, index, line);
+    if (typeof rule === "string") problems.push({ message: `creation rule #${index + 1}: ${rule}`, line });
+    else rules.push(rule);
+  });
+  return { rules, problems };
+}
+
+/** One creation rule, or why sops would reject it. */
+function parseRule(raw: unknown, index: number, line: number | undefined): CreationRule | string {
+  if (!isObject(raw)) return "must be a mapping of path_regex and keys";
+  let regex: RegExp | undefined;
+  let pathRegex: string | undefined;
+  if (raw.path_regex !== undefined && raw.path_regex !== null && raw.path_regex !== "") {
+    if (typeof raw.path_regex !== "string") return "path_regex must be a string";
+    const compiled = tryCompileGoRegExp(raw.path_regex);
+    if ("error" in compiled) return `path_regex is not a valid regular expression (${compiled.error})`;
+    regex = compiled.regex;
+    pathRegex = raw.path_regex;
+  }
+  const recipients = new RecipientSet();
+  try {
+    if (Array.isArray(raw.key_groups) && raw.key_groups.length > 0) {
+      for (const group of raw.key_groups) {
+        if (!isObject(group)) return "each key_groups entry must be a mapping of keys";
+        addKeyGroup(group, recipients);
+      }
+    } else {
+      for (const [field, type] of KEY_FIELDS) {
+        for (const entry of keyList(raw[field], field)) recipients.add(type, entry);
+      }
+    }
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return { index, line, pathRegex, regex, recipients: recipients.list };
+}
+
+/** The first creation rule that matches `relativePath` (POSIX, relative to the folder of `.sops.yaml`). */
+export function findCreationRule(config: SopsConfig, relativePath: string): CreationRule | undefined {
+  for (const rule of config.rules) if (!rule.regex || rule.regex.test(relativePath)) return rule;
+  return undefined;
+}
+
+/** The KMS key ARNs a rule names (roles and profiles stripped). */
+export function kmsArnsOf(rule: CreationRule): string[] {
+  return rule.recipients.filter((r) => r.type === "kms").map((r) => r.id);
+}
+
+/** `kms: "a,b"` or `kms: [a, b]` → ["a", "b"] (sops's parseKeyField: split on commas, trim, skip empties). */
+function keyList(value: unknown, field: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return splitCsv(value);
+  if (Array.isArray(value)) {
+    return value.flatMap((item) => {
+      if (typeof item !== "string") throw new Error(`${field} must be a string or a list of strings`);
+      return splitCsv(item);
+    });
+  }
+  throw new Error(`${field} must be a string or a list of strings`);
+}
+
+function splitCsv(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function addKeyGroup(group: Record<string, unknown>, out: RecipientSet): void {
+  const list = (field: string): unknown[] => {
+    const v = group[field];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw new Error(`key_groups: ${field} must be a list`);
+    return v;
+  };
+  for (const nested of list("merge")) {
+    if (!isObject(nested)) throw new Error("key_groups: merge entries must be mappings of keys");
+    addKeyGroup(nested, out);
+  }
+  for (const entry of list("kms")) {
+    if (!isObject(entry) || typeof entry.arn !== "string")
+      throw new Error("key_groups: kms entries need an arn");
+    out.add("kms", entry.arn);
+  }
+  for (const entry of list("gcp_kms")) {
+    if (!isObject(entry) || typeof entry.resource_id !== "string")
+      throw new Error("key_groups: gcp_kms entries need a resource_id");
+    out.add("gcp_kms", entry.resource_id);
+  }
+  for (const entry of list("azure_keyvault")) {
+    if (!isObject(entry) || typeof entry.vaultUrl !== "string" || typeof entry.key !== "string")
+      throw new Error("key_groups: azure_keyvault entries need vaultUrl and key");
+    out.add("azure_kv", `${entry.vaultUrl.replace(/\/+$/, "")}/keys/${entry.key}`);
+  }
+  for (const [field, type] of [
+    ["age", "age"],
+    ["pgp", "pgp"],
+    ["hc_vault", "hc_vault"],
+  ] as const) {
+    for (const entry of list(field)) {
+      if (typeof entry !== "string") throw new Error(`key_groups: ${field} entries must be strings`);
+      for (const id of splitCsv(entry)) out.add(type, id);
+    }
+  }
+}
+
+/** Recipients without duplicates, in the identity form sops-metadata.ts uses for files. */
+class RecipientSet {
+  readonly list: Recipient[] = [];
+  private readonly seen = new Set<string>();
+
+  add(type: RecipientType, raw: string): void {
+    const id = normalizeRecipientId(type, raw);
+    if (id === "" || this.seen.has(`${type} ${id}`)) return;
+    this.seen.add(`${type} ${id}`);
+    this.list.push({ type, id });
+  }
+}
+
+/**
+ * The comparable identity of a key, for `.sops.yaml` entries and file metadata alike:
+ * KMS: the key ARN without `+role`; PGP: the fingerprint without spaces, upper case; Azure Key Vault:
+ * `<vault-url>/keys/<name>` (a rule may omit the version, sops then records the current one).
+ */
+export function normalizeRecipientId(type: RecipientType, raw: string): string {
+  const id = raw.trim();
+  switch (type) {
+    case "kms":
+      return id.split("+")[0].trim();
+    case "pgp":
+      return id.replace(/\s+/g, "").toUpperCase();
+    case "azure_kv": {
+      const m = /^(.*?\/keys\/[^/]+)(\/.*)?$/.exec(id);
+      return (m ? m[1] : id).replace(/\/+$/, "");
+    }
+    default:
+      return id;
+  }
+}
