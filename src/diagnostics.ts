@@ -40,7 +40,8 @@ function compare(a: string, b: string): number {
 /** One line per problem: `error SS001 secrets/dev/db.enc.json:3: what is wrong. Fix: how to fix it.` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line !== undefined ? `${d.path}:${d.line}` : d.path;
-  return `${d.severity} ${d.ruleId} ${where}: ${d.message} Fix: ${d.fix}`;
+  const message = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
+  return `${d.severity} ${d.ruleId} ${where}: ${message} Fix: ${d.fix}`;
 }
 
 export function formatSummary(diagnostics: readonly Diagnostic[]): string {

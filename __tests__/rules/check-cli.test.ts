@@ -19,7 +19,7 @@ describe("npm run check", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(
       'warning SS013 secrets/empty: environment folder "empty" has no secret file (<name>.enc.json, .enc.yaml, ' +
-        ".enc.yml or .enc.env), so it makes no stack Fix: add an encrypted secret file to it (`sops edit " +
+        ".enc.yml or .enc.env), so it makes no stack. Fix: add an encrypted secret file to it (`sops edit " +
         "secrets/empty/<name>.enc.yaml`), or delete the folder\n",
     );
     expect(result.stderr).toMatch(/^0 errors, 1 warning \(1 secret file in 1 environment, \d+ ms\)\n$/);

@@ -75,3 +75,11 @@ describe("unflatten (sops dotenv metadata)", () => {
     ).toEqual({ kms: [{ arn: "a" }, { arn: "b" }], mac: "m", mac_only_encrypted: true });
   });
 });
+
+describe("parse errors never repeat file content", () => {
+  it("drops V8's quoted context from JSON errors", () => {
+    const r = parseSopsFile("s", '{"password": hunter2-super-secret}', "json");
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(!r.ok && r.diagnostic)).not.toContain("hunter2");
+  });
+});

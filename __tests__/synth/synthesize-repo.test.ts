@@ -378,7 +378,10 @@ describe("the opt-in bootstrap stack", () => {
     synthOk(off);
     expect(fs.existsSync(path.join(off, "cdktf.out", "stacks", "bootstrap"))).toBe(false);
 
-    const on = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { bootstrap: { accountId: "123456789012" } } });
+    const on = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { bootstrap: { accountId: "123456789012" } },
+    });
     synthOk(on);
     const stack = readStack(path.join(on, "cdktf.out"), "bootstrap");
     expect(stack.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
@@ -398,7 +401,10 @@ describe("the opt-in bootstrap stack", () => {
   });
 
   it("refuses bootstrap with a local backend", () => {
-    const root = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { bootstrap: true, backend: { type: "local" } } });
+    const root = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { bootstrap: true, backend: { type: "local" } },
+    });
     const result = synthesizeRepo(root, { outdir: "cdktf.out" });
     expect(result.synthesized).toBe(false);
     expect(result.analysis.diagnostics.map((d) => d.message).join("\n")).toMatch(/context\.bootstrap/);

@@ -9,7 +9,10 @@ export function terraformIdFor(name: string): string {
   let id = name.replace(/\//g, "--").replace(/[^A-Za-z0-9_-]/g, "_");
   // Characters that had to be replaced, or a "--" that was in the name itself, would make two names share
   // an address: a short hash of the exact name keeps them apart.
-  const lossy = /[^A-Za-z0-9_/-]/.test(name) || name.includes("--");
+  // So would a "-" next to a "/" (`a/-b` and `a-/b` both give `a---b`), and the "_" put in front of a
+  // name that does not start with a letter (`1x` and `_1x`).
+  const lossy =
+    /[^A-Za-z0-9_/-]/.test(name) || name.includes("--") || /\/-|-\//.test(name) || !/^[A-Za-z_]/.test(name);
   if (!/^[A-Za-z_]/.test(id)) id = `_${id}`;
   return lossy ? `${id}_${crypto.createHash("sha256").update(name).digest("hex").slice(0, 8)}` : id;
 }

@@ -64,9 +64,12 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
 }
 
 function jsonErrorPosition(text: string, message: string): { line?: number; detail: string } {
-  const detail = message
+  const cleaned = message
     .replace(/\s*in JSON at position \d+.*$/, "")
     .replace(/\s*\(line \d+ column \d+\)$/, "");
+  // V8 quotes the text around some errors (`Unexpected token 'h', "{"a": hunter2}" is not valid JSON`):
+  // that text may be a secret value, so a message that quotes anything is never repeated.
+  const detail = /["'`]/.test(cleaned) ? "unexpected character (not valid JSON)" : cleaned;
   const lineCol = /line (\d+) column (\d+)/.exec(message);
   if (lineCol) return { line: Number(lineCol[1]), detail };
   const pos = /position (\d+)/.exec(message);

@@ -57,7 +57,10 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
   const { bootstrap, backend } = config;
   if (bootstrap && backend.type === "s3" && analysis.discovery) {
     // Empty environment folders too: a new environment needs its key before its first secret exists.
-    const folders = [...analysis.discovery.environments.map((e) => e.name), ...analysis.discovery.emptyEnvironments];
+    const folders = [
+      ...analysis.discovery.environments.map((e) => e.name),
+      ...analysis.discovery.emptyEnvironments,
+    ];
     const stackDir = path.join(outdir, "stacks", "bootstrap");
     const stack = new BootstrapStack(app, {
       environments: folders,
@@ -70,7 +73,8 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
       ),
       localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
     });
-    if (options.hclOutput !== undefined) stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    if (options.hclOutput !== undefined)
+      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
   return { analysis, synthesized: true, outdir };
