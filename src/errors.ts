@@ -88,3 +88,23 @@ function describe(value: unknown): string {
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }
+
+export function secretFileUnreadable(path: string, code: string | undefined): Diagnostic {
+  return {
+    ruleId: PARSE_RULE_ID,
+    severity: "error",
+    path,
+    message: `cannot be read (${code ?? "unknown error"})`,
+    fix: "check the file's permissions and that it is a regular file, or restore it from Git",
+  };
+}
+
+export function secretFileNotUtf8(path: string): Diagnostic {
+  return {
+    ruleId: PARSE_RULE_ID,
+    severity: "error",
+    path,
+    message: "is not UTF-8 text (sops writes UTF-8)",
+    fix: `restore it from Git, or re-create it with \`sops edit ${path}\``,
+  };
+}

@@ -68,7 +68,7 @@ describe("discoverSecrets", () => {
   });
 
   it("handles a repository without secrets/", () => {
-    expect(discoverSecrets(makeTempDir())).toMatchObject({ environments: [], secretsDirExists: false });
+    expect(discoverSecrets(makeTempDir())).toMatchObject({ environments: [], secretsDir: "missing" });
   });
 });
 

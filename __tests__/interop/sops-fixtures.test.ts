@@ -57,7 +57,7 @@ function contextFor(fixtures: readonly Fixture[], root: string): RuleContext {
     environments: [{ name: ENV, files: files.map((f) => f.ref) }],
     emptyEnvironments: [],
     strays: [],
-    secretsDirExists: true,
+    secretsDir: "directory",
   };
   const config: ProjectConfig = {
     defaults: DEFAULT_SETTINGS,

@@ -83,3 +83,65 @@ describe("parse errors never repeat file content", () => {
     expect(JSON.stringify(!r.ok && r.diagnostic)).not.toContain("hunter2");
   });
 });
+
+describe("hand-edited or hostile input", () => {
+  const SECRET = "Sup3rS3cretPassw0rd";
+  const parseFails = (text: string, type: "json" | "yaml" | "dotenv") => {
+    const r = parseSopsFile("secrets/e/x", text, type);
+    if (r.ok) throw new Error("expected a parse error");
+    expect(JSON.stringify(r.diagnostic)).not.toContain(SECRET);
+    return r.diagnostic;
+  };
+
+  it.each([
+    ["an alias", `a: ENC[x]\napi_key: *${SECRET}\n`, /alias/, 2],
+    ["an anchor on a null", `a: ENC[x]\napi_key: &${SECRET}\n`, /anchor/, 2],
+    ["a tag", `a: ENC[x]\nb: !${SECRET} x\n`, /tag/, 2],
+    ["a !!set", `a: ENC[x]\napi_key: !!set {${SECRET}}\n`, /tag/, 2],
+    ["a complex key", `a: ENC[x]\n? [${SECRET}]\n: v\n`, /key that is a list or mapping/, 2],
+  ])("refuses %s in YAML without repeating it", (_, text, message, line) => {
+    const d = parseFails(text, "yaml");
+    expect(d.message).toMatch(message);
+    expect(d.line).toBe(line);
+  });
+
+  it.each([`a: |+${SECRET}\n  x\n`, `%YAML ${SECRET}\n---\na: b\n`, `a: "\\uZZ${SECRET}"\n`])(
+    "never repeats YAML syntax error context: %#",
+    (text) => {
+      expect(parseFails(text, "yaml").message).toMatch(/not valid YAML|cannot be parsed/);
+    },
+  );
+
+  it("refuses duplicate JSON keys, where JSON.parse would hide the first value", () => {
+    const d = parseFails(
+      `{\n"session_secret": "${SECRET}",\n"session_secret": "ENC[AES256_GCM,data:x]"\n}`,
+      "json",
+    );
+    expect(d).toMatchObject({ line: 3, message: expect.stringMatching(/duplicate key/) });
+    expect(parseFails(`{"a": {"k": 1, "\\u006b": "${SECRET}"}}`, "json").message).toMatch(/duplicate key/);
+    const ok = parseSopsFile(
+      "x",
+      '{"a": {"k": 1}, "b": [{"k": 2}, {"k": 3}], "k": "x,{\\"k\\": 1}"}',
+      "json",
+    );
+    expect(ok.ok).toBe(true);
+  });
+
+  it("refuses dotenv keys that would reach Object.prototype", () => {
+    const d = parseFails(`A=ENC[x]\nsops___proto____map_sops__map_mac=${SECRET}\n`, "dotenv");
+    expect(d).toMatchObject({ line: 2, message: expect.stringMatching(/reserved key name/) });
+    expect(({} as Record<string, unknown>).sops).toBeUndefined();
+    expect(parseFails("__proto__=x\n", "dotenv").message).toMatch(/reserved key name/);
+  });
+
+  it("refuses a byte-order mark", () => {
+    expect(parseFails('\uFEFF{"a": 1}', "json").message).toMatch(/byte-order mark/);
+  });
+
+  it("tells a sops key that is not a mapping from a missing one", () => {
+    const r = parseSopsFile("x", JSON.stringify({ a: "ENC[x]", sops: "oops" }), "json");
+    expect(r.ok && r.file.metadataShape).toBe("other");
+    const none = parseSopsFile("x", JSON.stringify({ a: "b" }), "json");
+    expect(none.ok && none.file.metadataShape).toBeUndefined();
+  });
+});

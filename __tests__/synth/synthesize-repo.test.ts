@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
-import { synthesizeRepo } from "../../src/synth/synthesize-repo";
+import { runSynth, synthesizeRepo } from "../../src/synth/synthesize-repo";
+import * as publish from "../../src/synth/publish-output";
 import { kmsArnFor, makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
 import { writeSopsShapedFile } from "../../test-support/sops-shaped-file";
 
@@ -408,5 +409,57 @@ describe("the opt-in bootstrap stack", () => {
     const result = synthesizeRepo(root, { outdir: "cdktf.out" });
     expect(result.synthesized).toBe(false);
     expect(result.analysis.diagnostics.map((d) => d.message).join("\n")).toMatch(/context\.bootstrap/);
+  });
+});
+
+describe("publishing the output", () => {
+  it("removes the stack of a deleted environment and keeps Terraform's own files", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    synthOk(root);
+    const dev = path.join(root, "cdktf.out/stacks/development");
+    fs.mkdirSync(path.join(dev, ".terraform"));
+    fs.writeFileSync(path.join(dev, ".terraform.lock.hcl"), "# lock\n");
+    fs.rmSync(path.join(root, "secrets/production"), { recursive: true });
+    synthOk(root);
+    expect(fs.readdirSync(path.join(root, "cdktf.out/stacks"))).toEqual(["development"]);
+    expect(fs.existsSync(path.join(dev, ".terraform"))).toBe(true);
+    expect(fs.existsSync(path.join(dev, ".terraform.lock.hcl"))).toBe(true);
+    expect(fs.readdirSync(root).filter((f) => f.includes("staging"))).toEqual([]);
+  });
+
+  it("leaves the previous output untouched when synth fails half-way", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    synthOk(root);
+    const before = fs.readFileSync(path.join(root, "cdktf.out/stacks/production/cdk.tf.json"));
+    const spy = jest.spyOn(publish, "publishOutput").mockImplementation(() => {
+      throw new Error("disk full");
+    });
+    try {
+      expect(() => synthesizeRepo(root, { outdir: "cdktf.out" })).toThrow("disk full");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readFileSync(path.join(root, "cdktf.out/stacks/production/cdk.tf.json")).equals(before)).toBe(
+      true,
+    );
+    expect(fs.readdirSync(root).filter((f) => f.includes("staging"))).toEqual([]);
+  });
+
+  it("reports an internal error in one line without a stack trace", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    const spy = jest.spyOn(publish, "publishOutput").mockImplementation(() => {
+      throw new Error("disk full");
+    });
+    const errors: string[] = [];
+    try {
+      const code = runSynth(root, { log: () => undefined, error: (m: string) => errors.push(m) });
+      expect(code).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([
+      "synth failed: disk full. Nothing was written (the previous output is unchanged).",
+    ]);
+    expect(fs.existsSync(path.join(root, "cdktf.out"))).toBe(false);
   });
 });

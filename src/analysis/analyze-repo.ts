@@ -13,6 +13,7 @@ import { runRules } from "../rules";
 import { InspectedFile, Rule } from "../rules/rule";
 import { lastModifiedSeconds } from "../sops/sops-metadata";
 import { parseSopsFile } from "../sops/parse-sops-file";
+import { secretFileNotUtf8, secretFileUnreadable } from "../errors";
 
 /** One secret as the stacks need it. */
 export interface SecretPlan {
@@ -48,6 +49,9 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
 }
 
+/** Strict: invalid UTF-8 is an error, not silently replaced. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 export function analyzeRepo(root: string, options: AnalyzeOptions = {}): RepoAnalysis {
   const { config, diagnostics: configDiagnostics } = loadConfig(root);
   if (!config) return { environments: [], diagnostics: sortDiagnostics(configDiagnostics) };
@@ -58,9 +62,24 @@ export function analyzeRepo(root: string, options: AnalyzeOptions = {}): RepoAna
   const contents = new Map<string, Buffer>();
   for (const env of discovery.environments) {
     for (const ref of env.files) {
-      const content = fs.readFileSync(path.join(root, ref.path));
+      let content: Buffer;
+      try {
+        content = fs.readFileSync(path.join(root, ref.path));
+      } catch (e) {
+        files.push({ ref, size: 0 });
+        diagnostics.push(secretFileUnreadable(ref.path, (e as NodeJS.ErrnoException).code));
+        continue;
+      }
       contents.set(ref.path, content);
-      const result = parseSopsFile(ref.path, content.toString("utf8"), ref.inputType);
+      let text: string;
+      try {
+        text = UTF8.decode(content);
+      } catch {
+        files.push({ ref, size: content.length });
+        diagnostics.push(secretFileNotUtf8(ref.path));
+        continue;
+      }
+      const result = parseSopsFile(ref.path, text, ref.inputType);
       if (result.ok) files.push({ ref, size: content.length, parsed: result.file });
       else {
         files.push({ ref, size: content.length });

@@ -28,7 +28,7 @@ export interface EnvironmentRef {
   readonly files: readonly SecretFileRef[];
 }
 
-export type StrayKind = "symlink" | "unrecognized" | "outside-environment";
+export type StrayKind = "symlink" | "unrecognized" | "outside-environment" | "special";
 
 /** Something under secrets/ that is not a secret file of an environment (see rules SS007, SS008). */
 export interface StrayRef {
@@ -42,16 +42,20 @@ export interface Discovery {
   /** Environment folders without any secret file (they make no stack). */
   readonly emptyEnvironments: readonly string[];
   readonly strays: readonly StrayRef[];
-  /** False when there is no secrets/ folder at all. */
-  readonly secretsDirExists: boolean;
+  /** What `secrets` is: a folder, missing, or something else (a file, a link...). */
+  readonly secretsDir: "directory" | "missing" | "not-a-directory";
 }
 
 const SECRET_FILE = /^(.*)\.enc\.(json|yaml|yml|env)$/;
 const INPUT_TYPES: Record<string, InputType> = { json: "json", yaml: "yaml", yml: "yaml", env: "dotenv" };
 
-/** Files that may sit under secrets/ without being secrets: documentation and placeholders. */
+/**
+ * Files that may sit under secrets/ without being secrets: a README (`README`, `README.md`, `README.txt`)
+ * and `.gitkeep`. Anything else is a stray (rule SS007): a notes file is as good a place for a leaked
+ * value as any other.
+ */
 export function isAllowedNonSecret(fileName: string): boolean {
-  return /^readme(\.[a-z]+)?$/i.test(fileName) || /\.md$/i.test(fileName) || fileName === ".gitkeep";
+  return /^readme(\.md|\.txt)?$/i.test(fileName) || fileName === ".gitkeep";
 }
 
 /** Parses a path under an environment folder (`payments/stripe.enc.json`); undefined when it is no secret file. */
@@ -65,12 +69,16 @@ export function parseSecretPath(
 
 export function discoverSecrets(root: string): Discovery {
   const base = path.join(root, SECRETS_DIR);
-  let top: fs.Dirent[];
-  try {
-    top = readDir(base);
-  } catch {
-    return { environments: [], emptyEnvironments: [], strays: [], secretsDirExists: false };
+  const stat = fs.lstatSync(base, { throwIfNoEntry: false });
+  if (!stat || !stat.isDirectory()) {
+    return {
+      environments: [],
+      emptyEnvironments: [],
+      strays: [],
+      secretsDir: stat ? "not-a-directory" : "missing",
+    };
   }
+  const top = readDir(base);
   const environments: EnvironmentRef[] = [];
   const emptyEnvironments: string[] = [];
   const strays: StrayRef[] = [];
@@ -83,12 +91,13 @@ export function discoverSecrets(root: string): Discovery {
       files.sort((a, b) => compare(a.name, b.name) || compare(a.path, b.path));
       if (files.length > 0) environments.push({ name: entry.name, files });
       else emptyEnvironments.push(entry.name);
-    } else if (!isAllowedNonSecret(entry.name)) {
+    } else if (!entry.isFile()) strays.push({ path: rel, kind: "special" });
+    else if (!isAllowedNonSecret(entry.name)) {
       strays.push({ path: rel, kind: SECRET_FILE.test(entry.name) ? "outside-environment" : "unrecognized" });
     }
   }
   strays.sort((a, b) => compare(a.path, b.path));
-  return { environments, emptyEnvironments, strays, secretsDirExists: true };
+  return { environments, emptyEnvironments, strays, secretsDir: "directory" };
 }
 
 function walk(
@@ -103,6 +112,8 @@ function walk(
     const rel = `${SECRETS_DIR}/${environment}/${inEnv}`;
     if (entry.isSymbolicLink()) strays.push({ path: rel, kind: "symlink" });
     else if (entry.isDirectory()) walk(path.join(dir, entry.name), inEnv, environment, files, strays);
+    else if (!entry.isFile())
+      strays.push({ path: rel, kind: "special" }); // a FIFO or socket: never read it
     else {
       const parsed = parseSecretPath(inEnv);
       if (parsed) files.push({ environment, name: parsed.name, path: rel, inputType: parsed.inputType });

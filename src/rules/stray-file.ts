@@ -75,7 +75,7 @@ export const strayFile: Rule = {
         );
       }
     }
-    if (context.files.length > 0 || context.discovery.secretsDirExists) {
+    if (context.files.length > 0 || context.discovery.secretsDir === "directory") {
       const problem = gitignoreProblem(context);
       if (problem) out.push(problem);
     }

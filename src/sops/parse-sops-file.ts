@@ -2,7 +2,7 @@
  * Parses a sops-encrypted file (JSON, YAML or dotenv) into its data tree and its `sops` metadata.
  * Nothing is decrypted: values stay `ENC[...]` strings.
  */
-import { LineCounter, parseDocument } from "yaml";
+import { Document, isAlias, isCollection, LineCounter, parseDocument, visit } from "yaml";
 import { Diagnostic } from "../diagnostics";
 import { secretFileParseError } from "../errors";
 import { InputType } from "../discovery/discover-secrets";
@@ -13,6 +13,8 @@ export interface ParsedSopsFile {
   readonly data: Record<string, unknown>;
   /** Undefined when the file has no `sops` metadata at all (a plaintext file). */
   readonly metadata?: SopsMetadata;
+  /** How the `sops` key was written: a mapping (as sops writes it) or something else (then `metadata` is empty). */
+  readonly metadataShape?: "mapping" | "other";
 }
 
 export type ParseResult =
@@ -22,6 +24,9 @@ export type ParseResult =
 const FORMAT_NAMES: Record<InputType, string> = { json: "JSON", yaml: "YAML", dotenv: "dotenv" };
 
 /**
+ * Error messages never repeat the file's text: a parser's message or context can hold a value (V8's JSON
+ * errors quote the input, yaml's quote tags, directives and escapes), so only fixed wording is used.
+ *
  * @param path repository-relative path, used in diagnostics only
  * @param text the file's content
  */
@@ -30,6 +35,8 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
     ok: false,
     diagnostic: secretFileParseError(path, FORMAT_NAMES[inputType], line, detail),
   });
+  if (text.charCodeAt(0) === 0xfeff)
+    return fail(1, "starts with a byte-order mark (BOM), which sops never writes");
   let tree: unknown;
   if (inputType === "json") {
     try {
@@ -38,14 +45,14 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
       const { line, detail } = jsonErrorPosition(text, (e as Error).message);
       return fail(line, detail);
     }
-  } else if (inputType === "yaml") {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      return fail(lineCounter.linePos(err.pos[0]).line, err.message.split("\n")[0]);
+    const duplicate = findDuplicateJsonKey(text);
+    if (duplicate !== undefined) {
+      return fail(lineAt(text, duplicate), "has a duplicate key (JSON parsers keep only the last one)");
     }
-    tree = doc.toJS({ maxAliasCount: 100 });
+  } else if (inputType === "yaml") {
+    const parsed = parseYaml(text);
+    if ("error" in parsed) return fail(parsed.line, parsed.error);
+    tree = parsed.value;
   } else {
     const parsed = parseDotenv(text);
     if ("error" in parsed) return fail(parsed.line, parsed.error);
@@ -58,9 +65,114 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
     );
   }
   const { sops, ...data } = tree;
-  if (sops === undefined) return { ok: true, file: { data } };
-  if (!isObject(sops)) return { ok: true, file: { data, metadata: readSopsMetadata({}) } };
-  return { ok: true, file: { data, metadata: readSopsMetadata(sops) } };
+  if (!Object.prototype.hasOwnProperty.call(tree, "sops")) return { ok: true, file: { data } };
+  if (!isObject(sops))
+    return { ok: true, file: { data, metadata: readSopsMetadata({}), metadataShape: "other" } };
+  return { ok: true, file: { data, metadata: readSopsMetadata(sops), metadataShape: "mapping" } };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * Offset of the first key that repeats a key of the same object, or undefined. Runs only on text that
+ * JSON.parse accepted, so it can be a simple scanner.
+ */
+function findDuplicateJsonKey(text: string): number | undefined {
+  // Per open container: undefined for an array, else the keys seen so far and whether a key comes next.
+  const stack: ({ keys: Set<string>; expectKey: boolean } | undefined)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      const top = stack[stack.length - 1];
+      if (top?.expectKey) {
+        const raw = text.slice(start, i + 1);
+        const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (top.keys.has(key)) return start;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+    } else if (c === 0x7b /* { */) stack.push({ keys: new Set(), expectKey: true });
+    else if (c === 0x5b /* [ */) stack.push(undefined);
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top) top.expectKey = true;
+    }
+  }
+  return undefined;
+}
+
+const YAML_ERRORS: Record<string, string> = {
+  DUPLICATE_KEY: "has a duplicate key",
+  MULTIPLE_DOCS: "holds more than one YAML document; keep one secret per file",
+  TAB_AS_INDENT: "uses a tab for indentation",
+  BAD_INDENT: "has bad indentation",
+};
+
+/** YAML as sops writes it: one document, plain mappings, sequences and scalars. */
+function parseYaml(text: string): { value: unknown } | { error: string; line?: number } {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const detail =
+      YAML_ERRORS[err.code] ?? `is not valid YAML (${err.code.toLowerCase().replace(/_/g, " ")})`;
+    return { error: detail, line: lineOf(err.pos[0]) };
+  }
+  // sops never writes tags, anchors, aliases or complex keys. They hide values from the checks (a `!!set`
+  // or an anchor on a null turns a value into something that is not a string) and yaml can warn or throw
+  // with their text in the message: refuse them before converting.
+  let problem: { error: string; line?: number } | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        problem = {
+          error: "has a key that is a list or mapping; sops writes string keys only",
+          line: lineOf(pair.key.range?.[0]),
+        };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Node(_, node) {
+      const what = isAlias(node)
+        ? "an alias (*name)"
+        : node.anchor
+          ? "an anchor (&name)"
+          : node.tag
+            ? "a tag (!name)"
+            : undefined;
+      if (what) {
+        problem = {
+          error: `uses ${what}, which sops never writes: the file was edited by hand; restore it from Git and use \`sops edit\``,
+          line: lineOf(node.range?.[0]),
+        };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (problem) return problem;
+  try {
+    return { value: doc.toJS({ maxAliasCount: 0 }) };
+  } catch {
+    return { error: "cannot be converted to data" };
+  }
 }
 
 function jsonErrorPosition(text: string, message: string): { line?: number; detail: string } {
@@ -93,6 +205,10 @@ function parseDotenv(text: string): { value: Record<string, unknown> } | { error
     if (eq <= 0) return { error: "expected KEY=VALUE", line: i + 1 };
     const key = line.slice(0, eq);
     if (/\s/.test(key)) return { error: "a key may not contain white space", line: i + 1 };
+    const segments = (key.startsWith("sops_") ? key.slice(5) : key).split(/__map_|__list_/);
+    if (FORBIDDEN_KEYS.has(key) || segments.some((part) => FORBIDDEN_KEYS.has(part))) {
+      return { error: "uses a reserved key name (__proto__, constructor or prototype)", line: i + 1 };
+    }
     const v = line.slice(eq + 1).replace(/\\n/g, "\n");
     if (key.startsWith("sops_")) flatMetadata[key.slice(5)] = v;
     else if (Object.prototype.hasOwnProperty.call(value, key))
@@ -102,6 +218,9 @@ function parseDotenv(text: string): { value: Record<string, unknown> } | { error
   if (Object.keys(flatMetadata).length > 0) value.sops = unflatten(flatMetadata);
   return { value };
 }
+
+/** Keys that would reach Object.prototype through plain objects. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Inverse of sops's flatten.go: `kms__list_0__map_arn` → `{ kms: [{ arn }] }`. */
 export function unflatten(flat: Record<string, string>): Record<string, unknown> {

@@ -3,14 +3,16 @@
  * and write them. Used by main.ts (so by `npm run synth` and `cdktf synth|plan|deploy`), tests and the
  * benchmark, so all of them run the same path.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
-import { settingsFor } from "../config/config";
+import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
+import { makeStagingDir, publishOutput } from "./publish-output";
 
 export interface SynthOptions extends AnalyzeOptions {
   /**
@@ -36,9 +38,28 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
   if (!analysis.config || hasErrors(analysis.diagnostics)) return { analysis, synthesized: false, outdir };
   const { config } = analysis;
 
-  // The App creates the output folder: only now, once nothing can refuse any more.
+  // Only now, once nothing can refuse any more, is anything written: into a staging folder, published
+  // when complete (see publish-output.ts).
+  const staging = makeStagingDir(outdir);
+  try {
+    buildAndSynth(root, outdir, staging, analysis, config, options);
+    publishOutput(staging, outdir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return { analysis, synthesized: true, outdir };
+}
+
+function buildAndSynth(
+  root: string,
+  outdir: string,
+  staging: string,
+  analysis: RepoAnalysis,
+  config: ProjectConfig,
+  options: SynthOptions,
+): void {
   const app = new App({
-    outdir,
+    outdir: staging,
     stackTraces: false,
     ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }),
   });
@@ -77,12 +98,21 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
       stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
-  return { analysis, synthesized: true, outdir };
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
 export function runSynth(root: string, log: Pick<Console, "log" | "error"> = console): number {
-  const result = synthesizeRepo(root);
+  let result: SynthResult;
+  try {
+    result = synthesizeRepo(root);
+  } catch (e) {
+    // A bug, not bad input (bad input ends in diagnostics). Messages of this code never hold values.
+    log.error(
+      `synth failed: ${(e as Error).message}. Nothing was written (the previous output is unchanged).`,
+    );
+    if (process.env.SOPS_SECRETS_DEBUG) log.error((e as Error).stack);
+    return 1;
+  }
   const { diagnostics } = result.analysis;
   for (const d of diagnostics) log.error(formatDiagnostic(d));
   if (!result.synthesized) {
