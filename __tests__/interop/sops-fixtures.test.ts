@@ -21,7 +21,7 @@ import { secretSize } from "../../src/rules/secret-size";
 import { DEFAULT_SETTINGS, ProjectConfig } from "../../src/config/config";
 import { encryptionRules, parseEncValue, walkLeaves } from "../../src/sops/encrypted-values";
 import { ParsedSopsFile, parseSopsFile } from "../../src/sops/parse-sops-file";
-import { isObject, Recipient } from "../../src/sops/sops-metadata";
+import { isObject, readSopsMetadata, Recipient } from "../../src/sops/sops-metadata";
 import { estimateStoredSize, jsonStringLength, storedFormatFor } from "../../src/sops/size-estimate";
 import { SopsYamlRule, writeSopsYaml } from "../../test-support/temp-repo";
 
@@ -92,14 +92,29 @@ function creationRuleFor(f: Fixture, drop?: Recipient): SopsYamlRule {
     .map((k) => (typeof k.role === "string" && k.role ? `${k.arn}+${k.role}` : (k.arn as string)));
   const ids = (type: Recipient["type"]) =>
     (f.parsed.metadata?.recipients ?? []).filter((r) => r.type === type && keep(type, r.id)).map((r) => r.id);
+  // The file's encryption settings, as the creation rule that made it would have named them.
+  const settings = Object.fromEntries(
+    ENCRYPTION_SETTING_KEYS.filter((k) => raw[k] !== undefined && raw[k] !== "").map((k) => [k, raw[k]]),
+  );
   const rule: SopsYamlRule = {
     path_regex: `^${refFor(f).path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
     ...(kms.length > 0 && { kms: kms.join(",") }),
     ...(ids("age").length > 0 && { age: ids("age") }),
     ...(ids("pgp").length > 0 && { pgp: ids("pgp") }),
+    ...settings,
   };
   return rule;
 }
+
+const ENCRYPTION_SETTING_KEYS = [
+  "unencrypted_suffix",
+  "encrypted_suffix",
+  "unencrypted_regex",
+  "encrypted_regex",
+  "unencrypted_comment_regex",
+  "encrypted_comment_regex",
+  "mac_only_encrypted",
+];
 
 /** The bytes sops encrypted for a decrypted value (sops.go `ToBytes`, aes/cipher.go `Encrypt`). */
 function sopsPlaintext(value: unknown): string {
@@ -180,6 +195,91 @@ if (!fs.existsSync(FIXTURES)) {
       const context = contextFor(fixtures, root);
       expect(run(noCreationRule, context)).toEqual([]);
       expect(run(recipientMismatch, context)).toEqual([]);
+    });
+
+    it.each([
+      ["age/flux-age-encrypted_regex.yaml", {}, 'encrypted_regex "^(data|stringData)$"'],
+      ["age/sops-secrets-operator-mac-only.yaml", { encrypted_suffix: "Templates" }, "mac_only_encrypted"],
+      ["pgp/getsops-example.yaml", { encrypted_regex: "^data$" }, 'unencrypted_suffix "_unencrypted"'],
+      [
+        "kms/getsops-example-2016-v1.6.json",
+        { unencrypted_suffix: "_plain" },
+        'unencrypted_suffix "_unencrypted"',
+      ],
+    ] as const)(
+      "SS002 fails when the creation rule of %s names other encryption settings",
+      (rel, settings, named) => {
+        const target = fixtures.find((f) => f.rel === rel)!;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sops-secrets-interop-"));
+        try {
+          writeSopsYaml(
+            dir,
+            fixtures.map((f) => {
+              const rule = creationRuleFor(f);
+              if (f !== target) return rule;
+              const keep = Object.entries(rule).filter(([k]) => !ENCRYPTION_SETTING_KEYS.includes(k));
+              return { ...Object.fromEntries(keep), ...settings };
+            }),
+          );
+          const diagnostics = run(partiallyEncrypted, contextFor(fixtures, dir));
+          expect(diagnostics).toEqual([
+            expect.objectContaining({
+              ruleId: "SS002",
+              severity: "error",
+              path: `fixtures/${rel}`,
+              fix: expect.stringContaining("sops encrypt"),
+            }),
+          ]);
+          expect(diagnostics[0].message).toContain("differ from those of .sops.yaml creation rule");
+          expect(diagnostics[0].message).toContain(named);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    it("SS002 fails a real file turned to plaintext whose sops block claims nothing is encrypted", () => {
+      const target = fixtures.find((f) => f.rel === "age/sops-age-secret.enc.json")!;
+      const original = target.parsed.metadata!.raw;
+      const rest = Object.fromEntries(Object.entries(original).filter(([k]) => k !== "unencrypted_suffix"));
+      const plaintext = (value: unknown): unknown =>
+        Array.isArray(value)
+          ? value.map(plaintext)
+          : isObject(value)
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plaintext(v)]))
+            : typeof value === "string" && value.startsWith("ENC[")
+              ? "plain"
+              : value;
+      const forged: Fixture = {
+        ...target,
+        parsed: {
+          data: plaintext(target.parsed.data) as Record<string, unknown>,
+          metadata: readSopsMetadata({ ...rest, encrypted_regex: "^nomatch$" }),
+          metadataShape: "mapping",
+        },
+      };
+      const diagnostics = run(partiallyEncrypted, contextFor([forged], root));
+      expect(diagnostics.map((d) => d.message)).toEqual([
+        expect.stringContaining("no value is encrypted"),
+        expect.stringMatching(
+          /encrypted_regex "\^nomatch\$".*unencrypted_suffix "_unencrypted".*value\(s\) are plaintext/,
+        ),
+      ]);
+    });
+
+    it("SS003 fails a real file with a key added to its sops block", () => {
+      const target = fixtures.find((f) => f.rel === "pgp/getsops-example.yaml")!;
+      const forged: Fixture = {
+        ...target,
+        parsed: {
+          ...target.parsed,
+          metadata: readSopsMetadata({ ...target.parsed.metadata!.raw, db_password: "hunter2" }),
+        },
+      };
+      const diagnostics = run(brokenMetadata, contextFor([forged], root));
+      expect(diagnostics).toEqual([expect.objectContaining({ ruleId: "SS003", severity: "error" })]);
+      expect(diagnostics[0].message).toContain('"sops.db_password"');
+      expect(diagnostics[0].message + diagnostics[0].fix).not.toContain("hunter2");
     });
 
     it.each([

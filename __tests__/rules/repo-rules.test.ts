@@ -26,15 +26,44 @@ function check(rule: Rule, files: Record<string, string>, options: TempRepoOptio
 const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.severity} ${d.path}`);
 
 describe("SS007 stray-file", () => {
-  it("passes secret files, README, *.md and .gitkeep", () => {
+  it("passes secret files, README, README.md, README.txt and .gitkeep", () => {
     const files = {
       "secrets/README.md": "# secrets",
       "secrets/dev/db.enc.json": secret,
-      "secrets/dev/NOTES.md": "notes",
+      "secrets/dev/README": "notes",
+      "secrets/dev/README.txt": "notes",
       "secrets/prod/.gitkeep": "",
       "secrets/prod/api.enc.json": secret,
     };
     expect(check(strayFile, files)).toEqual([]);
+  });
+
+  it("reports other notes files (*.md is no longer allowed) and names the allowed files", () => {
+    const diagnostics = check(strayFile, {
+      "secrets/dev/db.enc.json": secret,
+      "secrets/dev/NOTES.md": "password: hunter2",
+    });
+    expect(summary(diagnostics)).toEqual(["error secrets/dev/NOTES.md"]);
+    expect(diagnostics[0].fix).toContain("only README, README.md, README.txt and .gitkeep");
+    expect(diagnostics[0].message + diagnostics[0].fix).not.toContain("hunter2");
+  });
+
+  it("reports a FIFO under secrets/ as not a regular file", () => {
+    const root = makeTempRepo({ "secrets/dev/db.enc.json": secret });
+    const made = spawnSync("mkfifo", [path.join(root, "secrets/dev/pipe.enc.json")]);
+    if (made.status !== 0) return; // no mkfifo on this machine
+    const diagnostics = run(strayFile, root);
+    expect(summary(diagnostics)).toEqual(["error secrets/dev/pipe.enc.json"]);
+    expect(diagnostics[0].message).toContain("is not a regular file");
+    expect(diagnostics[0].fix).toContain("rm secrets/dev/pipe.enc.json");
+  });
+
+  it("reports secrets being a file instead of a folder", () => {
+    const diagnostics = check(strayFile, { secrets: "password=hunter2" });
+    expect(summary(diagnostics)).toEqual(["error secrets"]);
+    expect(diagnostics[0].message).toContain("is not a folder");
+    expect(diagnostics[0].fix).toContain("npm run new-env -- <name>");
+    expect(diagnostics[0].message + diagnostics[0].fix).not.toContain("hunter2");
   });
 
   it("reports unrecognized files, secret files outside an environment and decrypted copies", () => {
@@ -212,6 +241,19 @@ describe("SS011 config cross-checks", () => {
 describe("SS013 empty-environment", () => {
   it("passes environments with secrets", () => {
     expect(check(emptyEnvironment, { "secrets/dev/db.enc.json": secret })).toEqual([]);
+  });
+
+  it("warns when there is no secrets/ folder at all", () => {
+    const diagnostics = check(emptyEnvironment, {});
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ ruleId: "SS013", severity: "warning", path: "secrets" }),
+    ]);
+    expect(diagnostics[0].message).toBe("no secrets/ folder: nothing to synthesize");
+    expect(diagnostics[0].fix).toContain("npm run new-env -- <name>");
+  });
+
+  it("leaves secrets/ being a file to SS007", () => {
+    expect(check(emptyEnvironment, { secrets: "" })).toEqual([]);
   });
 
   it("warns about an environment folder without secret files", () => {

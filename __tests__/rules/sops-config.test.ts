@@ -1,3 +1,8 @@
+import {
+  describeEncryptionSettings,
+  effectiveEncryptionSettings,
+  sameEncryptionSettings,
+} from "../../src/sops/encrypted-values";
 import { compileGoRegExp } from "../../src/sops/go-regexp";
 import { findCreationRule, normalizeRecipientId, parseSopsConfig } from "../../src/sops/sops-config";
 
@@ -76,9 +81,70 @@ describe("parseSopsConfig", () => {
     ["creation_rules:\n  - path_regex: '(unclosed'", /#1: path_regex is not a valid regular expression/],
     ["creation_rules:\n  - kms: 3", /#1: kms must be a string or a list of strings/],
     ["creation_rules:\n  - just-a-string", /#1: must be a mapping/],
+    [
+      "creation_rules:\n  - encrypted_regex: ^data$\n    unencrypted_suffix: _plain",
+      /#1: sets more than one of unencrypted_suffix, encrypted_regex, which sops refuses/,
+    ],
+    ["creation_rules:\n  - encrypted_regex: [a]", /#1: encrypted_regex must be a string/],
+    ["creation_rules:\n  - mac_only_encrypted: 'yes'", /#1: mac_only_encrypted must be true or false/],
   ])("reports problems: %j", (text, message) => {
     const config = parseSopsConfig(text);
     expect(config.problems.map((p) => p.message)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("reads each rule's encryption settings (none set: sops's default applies later)", () => {
+    const config = parseSopsConfig(
+      [
+        "creation_rules:",
+        "  - path_regex: ^secrets/k8s/",
+        "    encrypted_regex: ^(data|stringData)$",
+        "    mac_only_encrypted: true",
+        "  - path_regex: ^secrets/x/",
+        "    unencrypted_suffix: ''",
+        "    encrypted_suffix: _secret",
+        "  - kms: a",
+      ].join("\n"),
+    );
+    expect(config.problems).toEqual([]);
+    expect(config.rules.map((r) => r.encryption)).toEqual([
+      { encryptedRegex: "^(data|stringData)$", macOnlyEncrypted: true },
+      { encryptedSuffix: "_secret", macOnlyEncrypted: false },
+      { macOnlyEncrypted: false },
+    ]);
+  });
+});
+
+describe("encryption settings", () => {
+  it("apply sops's default when none is set, and compare after it", () => {
+    expect(effectiveEncryptionSettings({ macOnlyEncrypted: false })).toEqual({
+      unencryptedSuffix: "_unencrypted",
+      macOnlyEncrypted: false,
+    });
+    expect(
+      sameEncryptionSettings(
+        { macOnlyEncrypted: false },
+        { unencryptedSuffix: "_unencrypted", macOnlyEncrypted: false },
+      ),
+    ).toBe(true);
+    expect(
+      sameEncryptionSettings({ unencryptedSuffix: "", macOnlyEncrypted: false }, { macOnlyEncrypted: false }),
+    ).toBe(true);
+    expect(sameEncryptionSettings({ macOnlyEncrypted: true }, { macOnlyEncrypted: false })).toBe(false);
+    expect(
+      sameEncryptionSettings(
+        { encryptedRegex: "^a$", macOnlyEncrypted: false },
+        { encryptedRegex: "^b$", macOnlyEncrypted: false },
+      ),
+    ).toBe(false);
+  });
+
+  it("describe themselves by key and (shortened) value", () => {
+    expect(describeEncryptionSettings({ encryptedSuffix: "Templates", macOnlyEncrypted: true })).toBe(
+      'encrypted_suffix "Templates", mac_only_encrypted',
+    );
+    expect(describeEncryptionSettings({ encryptedRegex: "x".repeat(100), macOnlyEncrypted: false })).toBe(
+      `encrypted_regex "${"x".repeat(60)}…"`,
+    );
   });
 });
 

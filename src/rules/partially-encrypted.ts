@@ -1,12 +1,25 @@
-import { encryptionRules, formatKeyPath, parseEncValue, walkLeaves } from "../sops/encrypted-values";
+import {
+  describeEncryptionSettings,
+  EncryptionSettings,
+  encryptionRules,
+  formatKeyPath,
+  parseEncValue,
+  RULE_FIELDS,
+  sameEncryptionSettings,
+  walkLeaves,
+} from "../sops/encrypted-values";
 import { Diagnostic } from "../diagnostics";
+import { CreationRule, SOPS_CONFIG_FILE } from "../sops/sops-config";
 import { Rule } from "./rule";
-import { diagnostic } from "./support";
+import { describeCreationRule, diagnostic, sopsConfigFacts } from "./support";
 
 /** At most this many values are reported per file; the rest are counted in one more diagnostic. */
 const MAX_PER_FILE = 20;
 
-/** SS002: a value the file's own sops settings say must be encrypted is not an ENC[AES256_GCM,...] value. */
+/**
+ * SS002: a value the file's sops settings say must be encrypted is not an ENC[AES256_GCM,...] value; the
+ * file's settings differ from its `.sops.yaml` creation rule's; or no value at all is encrypted.
+ */
 export const partiallyEncrypted: Rule = {
   id: "SS002",
   severity: "error",
@@ -16,10 +29,15 @@ export const partiallyEncrypted: Rule = {
     "(unencrypted_suffix, by default `_unencrypted`; encrypted_suffix; unencrypted_regex; encrypted_regex). " +
     "A value those settings say is encrypted but that is plaintext was added or edited by hand after " +
     "encryption: it is committed in clear, and sops will refuse to decrypt the file. Only key paths are " +
-    "reported, never values. Files that use comment-based rules (encrypted_comment_regex, " +
-    "unencrypted_comment_regex) cannot be checked value by value and get a warning instead.",
+    "reported, never values. The file's settings are not trusted on their own: they must equal those of the " +
+    "file's `.sops.yaml` creation rule (a rule that sets none means `unencrypted_suffix: _unencrypted`), since " +
+    "a hand-written `encrypted_regex` that matches nothing would otherwise pass a fully plaintext file. A file " +
+    "with values but not a single encrypted one is an error whatever its settings say. Files that use " +
+    "comment-based rules (encrypted_comment_regex, unencrypted_comment_regex) cannot be checked value by " +
+    "value and get a warning instead.",
   check(context) {
     const out: Diagnostic[] = [];
+    const { ruleFor } = sopsConfigFacts(context);
     for (const file of context.files) {
       const metadata = file.parsed?.metadata;
       if (!file.parsed || !metadata) continue;
@@ -27,9 +45,13 @@ export const partiallyEncrypted: Rule = {
       const { rules } = encryptionRules(metadata);
       const plain: string[] = [];
       const malformed: string[] = [];
+      let values = 0;
+      let encrypted = 0;
       walkLeaves(file.parsed.data, rules, (leaf) => {
+        if (leaf.value !== "") values++;
         if (typeof leaf.value === "string" && leaf.value.startsWith("ENC[")) {
           if (parseEncValue(leaf.value) === undefined) malformed.push(formatKeyPath(leaf.path));
+          else encrypted++;
         } else if (leaf.shouldBeEncrypted && !rules.commentRules) {
           plain.push(formatKeyPath(leaf.path));
         }
@@ -39,6 +61,24 @@ export const partiallyEncrypted: Rule = {
       const fix =
         `restore the last good version (\`git restore ${path}\`) and make the change with \`sops edit ${path}\`, ` +
         "which encrypts as it saves; if the plaintext was ever committed or pushed, rotate those values";
+
+      if (values > 0 && encrypted === 0) {
+        out.push(
+          diagnostic(
+            partiallyEncrypted,
+            path,
+            `no value is encrypted: it has ${values} value(s) and not one ENC[AES256_GCM,...] value, so it is a ` +
+              "plaintext file with a sops block",
+            `restore the last good version (\`git restore ${path}\`), or re-create the file with \`sops encrypt\` ` +
+              `under the current ${SOPS_CONFIG_FILE}; treat its values as leaked (rotate them) if it was ever ` +
+              `committed or pushed; a file with nothing secret in it does not belong under secrets/`,
+          ),
+        );
+      }
+
+      const mismatch = settingsMismatch(file.parsed.data, metadata, ruleFor(path));
+      if (mismatch) out.push(diagnostic(partiallyEncrypted, path, mismatch, settingsFix(path)));
+
       for (const keyPath of plain.slice(0, MAX_PER_FILE)) {
         out.push(
           diagnostic(
@@ -87,3 +127,41 @@ export const partiallyEncrypted: Rule = {
     return out;
   },
 };
+
+/**
+ * Why the file's recorded encryption settings are not those of its creation rule, or undefined when they
+ * agree. No rule (SS004) and a file that sets more than one rule (SS003) are reported elsewhere.
+ */
+function settingsMismatch(
+  data: Record<string, unknown>,
+  metadata: EncryptionSettings,
+  rule: CreationRule | undefined,
+): string | undefined {
+  if (!rule) return undefined;
+  if (RULE_FIELDS.filter(([, field]) => !!metadata[field]).length > 1) return undefined;
+  if (sameEncryptionSettings(metadata, rule.encryption)) return undefined;
+  // Only for the rare mismatching file: how many values the rule's settings would have encrypted.
+  const { rules: expected } = encryptionRules(rule.encryption);
+  let exposed = 0;
+  if (!expected.commentRules) {
+    walkLeaves(data, expected, (leaf) => {
+      if (!leaf.shouldBeEncrypted) return;
+      if (!(typeof leaf.value === "string" && leaf.value.startsWith("ENC["))) exposed++;
+    });
+  }
+  return (
+    `its sops encryption settings (${describeEncryptionSettings(metadata)}) differ from those of ` +
+    `${describeCreationRule(rule)} (${describeEncryptionSettings(rule.encryption)})` +
+    (exposed > 0
+      ? `, and under the rule's settings ${exposed} of its value(s) are plaintext that must be encrypted`
+      : "")
+  );
+}
+
+function settingsFix(path: string): string {
+  return (
+    `restore the last good version (\`git restore ${path}\`), or re-create the file with \`sops encrypt\` so ` +
+    `that the current ${SOPS_CONFIG_FILE} settings apply; if the file's settings are the intended ones, put ` +
+    `them into the creation rule instead; rotate any value that was ever committed or pushed in plaintext`
+  );
+}

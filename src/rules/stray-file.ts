@@ -19,12 +19,14 @@ export const strayFile: Rule = {
   severity: "error",
   title: "stray-file",
   explanation:
-    "Only encrypted secret files (secrets/<env>/**/<name>.enc.<json|yaml|yml|env>), README/*.md and .gitkeep " +
-    "belong under secrets/. Anything else there is either a misnamed secret that synth silently skips, or a " +
-    "plaintext copy. Decrypted copies (`*.dec.*`, e.g. `db.dec.json`) are errors anywhere Git would commit them " +
-    "(tracked, or untracked and not ignored: `git ls-files --cached --others --exclude-standard`; outside a Git " +
-    "repository, every file except node_modules/, .git/ and cdktf.out/). A .gitignore without `*.dec.*` is a " +
-    "warning: it is what keeps the next decrypted copy out of a commit.",
+    "Only encrypted secret files (secrets/<env>/**/<name>.enc.<json|yaml|yml|env>), a README (README, " +
+    "README.md, README.txt) and .gitkeep belong under secrets/. Anything else there is either a misnamed secret " +
+    "that synth silently skips, or a plaintext copy (a notes file is as good a place for a leaked value as " +
+    "any). FIFOs, sockets and devices are never read. `secrets` itself must be a folder. Decrypted copies " +
+    "(`*.dec.*`, e.g. `db.dec.json`) are errors anywhere Git would commit them (tracked, or untracked and not " +
+    "ignored: `git ls-files --cached --others --exclude-standard`; outside a Git repository, every file except " +
+    "node_modules/, .git/ and cdktf.out/). A .gitignore without `*.dec.*` is a warning: it is what keeps the " +
+    "next decrypted copy out of a commit.",
   check(context) {
     const out: Diagnostic[] = [];
     const reported = new Set<string>();
@@ -41,10 +43,31 @@ export const strayFile: Rule = {
         ),
       );
     }
+    if (context.discovery.secretsDir === "not-a-directory") {
+      out.push(
+        diagnostic(
+          strayFile,
+          SECRETS_DIR,
+          `is not a folder (a file or a symbolic link): ${SECRETS_DIR}/ must be a real folder with one folder ` +
+            "per environment, so nothing is deployed",
+          `move it away (\`git mv ${SECRETS_DIR} <other-name>\`), then create the folder with ` +
+            "`npm run new-env -- <name>`",
+        ),
+      );
+    }
     for (const stray of context.discovery.strays) {
       if (stray.kind === "symlink" || reported.has(stray.path)) continue; // SS008
       const name = path.posix.basename(stray.path);
-      if (DECRYPTED_NAME.test(stray.path)) {
+      if (stray.kind === "special") {
+        out.push(
+          diagnostic(
+            strayFile,
+            stray.path,
+            "is not a regular file (a FIFO, socket or device), so it is never read or deployed",
+            `delete it (\`rm ${stray.path}\`); only encrypted secret files belong under ${SECRETS_DIR}/`,
+          ),
+        );
+      } else if (DECRYPTED_NAME.test(stray.path)) {
         out.push(
           diagnostic(
             strayFile,
@@ -70,7 +93,7 @@ export const strayFile: Rule = {
             `is not an encrypted secret file (<name>.enc.json, .enc.yaml, .enc.yml or .enc.env), so synth skips it`,
             "if it holds secrets, encrypt it with sops under a .enc.<ext> name " +
               `(\`sops encrypt ${stray.path} > <name>.enc.<ext>\`, then delete the plaintext); otherwise move it out ` +
-              `of ${SECRETS_DIR}/ (README, *.md and .gitkeep are allowed)`,
+              `of ${SECRETS_DIR}/ (only README, README.md, README.txt and .gitkeep may sit next to secret files)`,
           ),
         );
       }

@@ -19,7 +19,6 @@
  * - Comments in YAML may be encrypted too (`#ENC[...,type:comment]`); they are not part of the data tree.
  */
 import { compileGoRegExp } from "./go-regexp";
-import { SopsMetadata } from "./sops-metadata";
 
 /** sops's default when a file names no encryption rule (`sops.DefaultUnencryptedSuffix`). */
 export const DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted";
@@ -71,7 +70,22 @@ export interface EncryptionRulesResult {
   readonly problems: readonly string[];
 }
 
-const RULE_FIELDS = [
+/**
+ * The settings that decide what sops encrypts, as a file's metadata records them or as a `.sops.yaml`
+ * creation rule names them (same keys in both places). An empty string means "not set", as in sops.
+ */
+export interface EncryptionSettings {
+  readonly unencryptedSuffix?: string;
+  readonly encryptedSuffix?: string;
+  readonly unencryptedRegex?: string;
+  readonly encryptedRegex?: string;
+  readonly unencryptedCommentRegex?: string;
+  readonly encryptedCommentRegex?: string;
+  readonly macOnlyEncrypted: boolean;
+}
+
+/** The six mutually exclusive rules: sops key name and EncryptionSettings field. */
+export const RULE_FIELDS = [
   ["unencrypted_suffix", "unencryptedSuffix"],
   ["encrypted_suffix", "encryptedSuffix"],
   ["unencrypted_regex", "unencryptedRegex"],
@@ -80,7 +94,46 @@ const RULE_FIELDS = [
   ["encrypted_comment_regex", "encryptedCommentRegex"],
 ] as const;
 
-export function encryptionRules(metadata: SopsMetadata): EncryptionRulesResult {
+/**
+ * The settings sops actually applies: when none of the six rules is set, `unencrypted_suffix: _unencrypted`
+ * (sops's default both when encrypting without a rule and when reading a file that records none).
+ */
+export function effectiveEncryptionSettings(settings: EncryptionSettings): EncryptionSettings {
+  const out: { -readonly [K in keyof EncryptionSettings]: EncryptionSettings[K] } = {
+    macOnlyEncrypted: settings.macOnlyEncrypted,
+  };
+  for (const [, field] of RULE_FIELDS) if (settings[field]) out[field] = settings[field];
+  if (RULE_FIELDS.every(([, field]) => !out[field])) out.unencryptedSuffix = DEFAULT_UNENCRYPTED_SUFFIX;
+  return out;
+}
+
+/** True when two sets of settings make sops encrypt differently (compared after applying the default). */
+export function sameEncryptionSettings(a: EncryptionSettings, b: EncryptionSettings): boolean {
+  const ea = effectiveEncryptionSettings(a);
+  const eb = effectiveEncryptionSettings(b);
+  return (
+    ea.macOnlyEncrypted === eb.macOnlyEncrypted && RULE_FIELDS.every(([, field]) => ea[field] === eb[field])
+  );
+}
+
+/** Longest setting value quoted in a message (settings are configuration, not secrets, but stay short). */
+const MAX_SETTING_LENGTH = 60;
+
+/** `encrypted_regex "^(data|stringData)$", mac_only_encrypted` (after applying the default). */
+export function describeEncryptionSettings(settings: EncryptionSettings): string {
+  const effective = effectiveEncryptionSettings(settings);
+  const parts: string[] = [];
+  for (const [name, field] of RULE_FIELDS) {
+    const value = effective[field];
+    if (!value) continue;
+    const shown = value.length > MAX_SETTING_LENGTH ? `${value.slice(0, MAX_SETTING_LENGTH)}…` : value;
+    parts.push(`${name} ${JSON.stringify(shown)}`);
+  }
+  if (effective.macOnlyEncrypted) parts.push("mac_only_encrypted");
+  return parts.join(", ");
+}
+
+export function encryptionRules(metadata: EncryptionSettings): EncryptionRulesResult {
   const problems: string[] = [];
   const set = RULE_FIELDS.filter(([, field]) => !!metadata[field]);
   if (set.length > 1) {

@@ -12,12 +12,16 @@
  *   string or a list of strings; a `kms` entry may carry a role as `<key-arn>+<role-arn>`. Or `key_groups`:
  *   a list of groups with `kms` ({arn, role, context, aws_profile}), `age`, `pgp`, `gcp_kms` ({resource_id}),
  *   `azure_keyvault` ({vaultUrl, key, version}), `hc_vault` (URIs) and `merge` (nested groups).
+ * - Encryption settings: at most one of `unencrypted_suffix`, `encrypted_suffix`, `unencrypted_regex`,
+ *   `encrypted_regex`, `unencrypted_comment_regex`, `encrypted_comment_regex` (`configFromRule` refuses more),
+ *   and `mac_only_encrypted`. None set means sops's default, `unencrypted_suffix: _unencrypted`.
  *
  * Pure apart from `readSopsConfig`, which reads the one file.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { EncryptionSettings, RULE_FIELDS } from "./encrypted-values";
 import { tryCompileGoRegExp } from "./go-regexp";
 import { isObject, Recipient, RecipientType } from "./sops-metadata";
 
@@ -34,6 +38,11 @@ export interface CreationRule {
   readonly pathRegex?: string;
   /** Every key the rule names (all key groups together), without duplicates. */
   readonly recipients: readonly Recipient[];
+  /**
+   * What the rule tells sops to encrypt (`unencrypted_suffix`, `encrypted_regex`, ..., `mac_only_encrypted`)
+   * as written; none set means sops's default, `unencrypted_suffix: _unencrypted`.
+   */
+  readonly encryption: EncryptionSettings;
   /** @internal compiled `path_regex` */
   readonly regex?: RegExp;
 }
@@ -145,7 +154,32 @@ function parseRule(raw: unknown, index: number, line: number | undefined): Creat
   } catch (e) {
     return (e as Error).message;
   }
-  return { index, line, pathRegex, regex, recipients: recipients.list };
+  const encryption = encryptionSettingsOf(raw);
+  if (typeof encryption === "string") return encryption;
+  return { index, line, pathRegex, regex, recipients: recipients.list, encryption };
+}
+
+/** A rule's encryption settings, or why sops would refuse them (config.go `configFromRule`). */
+function encryptionSettingsOf(raw: Record<string, unknown>): EncryptionSettings | string {
+  const settings: { -readonly [K in keyof EncryptionSettings]: EncryptionSettings[K] } = {
+    macOnlyEncrypted: false,
+  };
+  for (const [name, field] of RULE_FIELDS) {
+    const value = raw[name];
+    if (value === undefined || value === null || value === "") continue;
+    // sops reads these as Go strings: any YAML scalar is accepted as its text.
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+      return `${name} must be a string`;
+    settings[field] = String(value);
+  }
+  const set = RULE_FIELDS.filter(([, field]) => settings[field] !== undefined).map(([name]) => name);
+  if (set.length > 1)
+    return `sets more than one of ${set.join(", ")}, which sops refuses (use one encryption rule per creation rule)`;
+  const macOnly = raw.mac_only_encrypted;
+  if (macOnly !== undefined && macOnly !== null && typeof macOnly !== "boolean")
+    return "mac_only_encrypted must be true or false";
+  settings.macOnlyEncrypted = macOnly === true;
+  return settings;
 }
 
 /** The first creation rule that matches `relativePath` (POSIX, relative to the folder of `.sops.yaml`). */
