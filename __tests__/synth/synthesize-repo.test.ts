@@ -463,3 +463,24 @@ describe("publishing the output", () => {
     expect(fs.existsSync(path.join(root, "cdktf.out"))).toBe(false);
   });
 });
+
+describe("the fast path of runSynth", () => {
+  it("writes byte-identical stacks with cdktf's token stack traces off", () => {
+    const a = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { environments: { production: { writeOnly: true } } },
+    });
+    const b = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { environments: { production: { writeOnly: true } } },
+    });
+    synthOk(a);
+    const cwd = process.cwd();
+    expect(runSynth(b, { log: () => undefined, error: () => undefined })).toBe(0);
+    expect(process.cwd()).toBe(cwd);
+    for (const env of ["development", "production"]) {
+      const x = fs.readFileSync(path.join(a, "cdktf.out/stacks", env, "cdk.tf.json"));
+      expect(x.equals(fs.readFileSync(path.join(b, "cdktf.out/stacks", env, "cdk.tf.json")))).toBe(true);
+    }
+  });
+});
