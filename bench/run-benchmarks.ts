@@ -1,0 +1,328 @@
+/**
+ * `npm run bench [-- options]`: generates synthetic repositories, measures synth, check and the floors in
+ * fresh child processes, prints the tables and writes docs/BENCHMARKS.md. See docs/BENCHMARKS.md.
+ *
+ *   --quick          100 and 1,000 files only, 1 run each, no profile; writes .bench/BENCHMARKS.quick.md
+ *   --runs N         runs per figure (default 3; 1 with --quick)
+ *   --out FILE       where to write the Markdown report (default docs/BENCHMARKS.md; .bench/BENCHMARKS.quick.md
+ *                    with --quick, .bench/BENCHMARKS.partial.md with --only)
+ *   --dir DIR        where the synthetic repositories go (default .bench/repos, git-ignored)
+ *   --only TEXT      measure only the repositories whose name contains TEXT (e.g. 10000-files-10)
+ *   --regenerate     write the repositories again even when they are up to date
+ *   --no-profile     skip the CPU profile of synth at 10,000 files
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { generateRepo, GeneratedRepo, repoSpec, RepoSpec } from "./generate-repo";
+import { Command, ensurePreload, loadAverage, measureAll, runOnce } from "./measure";
+import { summarizeProfile } from "./profile";
+import {
+  BenchReport,
+  LABELS,
+  Machine,
+  renderConsole,
+  renderMarkdown,
+  RepoResult,
+  StaticCheck,
+} from "./report";
+
+interface Options {
+  readonly quick: boolean;
+  readonly runs: number;
+  readonly out?: string;
+  readonly dir?: string;
+  readonly only?: string;
+  readonly regenerate: boolean;
+  readonly profile: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): Options {
+  const flag = (name: string) => argv.includes(name);
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  const withValue = ["--runs", "--out", "--dir", "--only"];
+  const known = [...withValue, "--quick", "--regenerate", "--no-profile"];
+  const unknown = argv.filter(
+    (a, i) => a.startsWith("--") && !known.includes(a) && !withValue.includes(argv[i - 1]),
+  );
+  if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  const quick = flag("--quick");
+  const runsText = value("--runs");
+  const runs = runsText === undefined ? (quick ? 1 : 3) : Number(runsText);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs must be a positive integer, received ${runsText}`);
+  return {
+    quick,
+    runs,
+    out: value("--out"),
+    dir: value("--dir"),
+    only: value("--only"),
+    regenerate: flag("--regenerate"),
+    profile: !quick && !flag("--no-profile"),
+  };
+}
+
+export function specsFor(quick: boolean): RepoSpec[] {
+  return quick
+    ? [repoSpec(100, 10), repoSpec(1_000, 10)]
+    : [repoSpec(100, 10), repoSpec(1_000, 10), repoSpec(10_000, 10), repoSpec(10_000, 50)];
+}
+
+function machine(): Machine {
+  let cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) cpu = m[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return {
+    cpu,
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+/** Evidence that the synth path does no type checking: the launcher is esbuild, and everything uses it. */
+export function staticChecks(projectRoot: string): StaticCheck[] {
+  const read = (f: string) => fs.readFileSync(path.join(projectRoot, f), "utf8");
+  const runJs = read("scripts/run.js");
+  const app = (JSON.parse(read("cdktf.json")) as { app?: string }).app;
+  const scripts = (JSON.parse(read("package.json")) as { scripts?: Record<string, string> }).scripts ?? {};
+  const usesEsbuild = /require\("esbuild"\)/.test(runJs) && /buildSync\(/.test(runJs);
+  const noChecker = !/ts-node|require\("typescript"\)|\btsc\b/.test(runJs.replace(/^\s*\/\/.*$/gm, ""));
+  return [
+    {
+      name: "scripts/run.js transpiles with esbuild",
+      ok: usesEsbuild && noChecker,
+      detail: usesEsbuild
+        ? `\`esbuild.buildSync\` (bundle, no type check)${noChecker ? "; no ts-node / typescript / tsc in its code" : "; but it mentions ts-node / typescript / tsc"}`
+        : "no esbuild.buildSync call found",
+    },
+    {
+      name: "`npm run synth` uses it",
+      ok: scripts.synth === "node scripts/run.js main.ts",
+      detail: `package.json scripts.synth = \`${scripts.synth ?? "(none)"}\``,
+    },
+    {
+      name: "cdktf.json's app uses it",
+      ok: app === "node scripts/run.js main.ts",
+      detail: `cdktf.json app = \`${app ?? "(none)"}\``,
+    },
+  ];
+}
+
+function commandsFor(repo: GeneratedRepo, projectRoot: string, hasCheck: boolean): Command[] {
+  const runJs = path.join(projectRoot, "scripts", "run.js");
+  const cwd = repo.root;
+  const rm = (dir: string) => () => fs.rmSync(path.join(cwd, dir), { recursive: true, force: true });
+  const floor = (label: string, mode: string): Command => ({
+    label,
+    args: [runJs, "bench/floors/bare-cdktf.ts", ".floor.out", mode],
+    cwd,
+    before: rm(".floor.out"),
+  });
+  return [
+    { label: LABELS.launcher, args: [runJs, "bench/floors/noop.ts"], cwd },
+    { label: LABELS.readParse, args: [runJs, "bench/floors/read-parse.ts"], cwd },
+    {
+      label: LABELS.copyOnly,
+      args: [runJs, "bench/floors/copy-files.ts", ".floor.out"],
+      cwd,
+      before: rm(".floor.out"),
+    },
+    ...(hasCheck ? [{ label: LABELS.check, args: [runJs, "bin/check.ts"], cwd }] : []),
+    floor(LABELS.floor, "plain"),
+    floor(LABELS.floorCopy, "copy"),
+    floor(LABELS.floorAsset, "asset"),
+    // CDKTF_OUTDIR removed: main.ts writes into <repo>/cdktf.out as `npm run synth` would.
+    {
+      label: LABELS.synth,
+      args: [runJs, "main.ts"],
+      cwd,
+      env: { CDKTF_OUTDIR: undefined },
+      before: rm("cdktf.out"),
+    },
+    // Right after: the same over the output synth just wrote (the edit-synth-plan loop).
+    { label: LABELS.synthRerun, args: [runJs, "main.ts"], cwd, env: { CDKTF_OUTDIR: undefined } },
+  ];
+}
+
+/** The synth output must hold every secret and every copy, or the timing means nothing. */
+function verifySynthOutput(repo: GeneratedRepo): string | undefined {
+  const stacks = path.join(repo.root, "cdktf.out", "stacks");
+  let secrets = 0;
+  let copies = 0;
+  for (const env of repo.environments) {
+    const file = path.join(stacks, env, "cdk.tf.json");
+    if (!fs.existsSync(file)) return `missing ${path.relative(repo.root, file)}`;
+    const tf = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    secrets += Object.keys(tf.resource?.aws_secretsmanager_secret ?? {}).length;
+    const walk = (dir: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else copies++;
+      }
+    };
+    walk(path.join(stacks, env, "secrets"));
+  }
+  if (secrets !== repo.spec.files)
+    return `${secrets} aws_secretsmanager_secret in the output, expected ${repo.spec.files}`;
+  if (copies !== repo.spec.files) return `${copies} copied files in the output, expected ${repo.spec.files}`;
+  return undefined;
+}
+
+function fmt(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+function main(): number {
+  const started = Date.now();
+  const options = parseArgs(process.argv.slice(2));
+  const projectRoot = path.resolve(
+    path.dirname(process.argv[1] ?? path.join(process.cwd(), "bench", "x")),
+    "..",
+  );
+  const benchDir = path.join(projectRoot, ".bench");
+  const baseDir = path.resolve(projectRoot, options.dir ?? path.join(".bench", "repos"));
+  const preload = ensurePreload(benchDir);
+  const hasCheck = fs.existsSync(path.join(projectRoot, "bin", "check.ts"));
+  const notes: string[] = [];
+  if (!hasCheck) notes.push("bin/check.ts does not exist yet: `npm run check` was not measured.");
+
+  console.error(
+    `bench: ${options.quick ? "quick" : "full"} run, ${options.runs} run(s) per figure, repositories in ${baseDir}`,
+  );
+  const repos: RepoResult[] = [];
+  const generated: GeneratedRepo[] = [];
+  const specs = specsFor(options.quick).filter(
+    (s) => options.only === undefined || s.name.includes(options.only),
+  );
+  if (specs.length === 0) throw new Error(`--only ${options.only}: no repository matches`);
+  for (const spec of specs) {
+    const t = Date.now();
+    const repo = generateRepo(baseDir, spec, projectRoot, { regenerate: options.regenerate });
+    generated.push(repo);
+    console.error(`bench: ${spec.name}: ${repo.written ? `generated in ${fmt(Date.now() - t)}` : "reused"}`);
+    const loadBefore = loadAverage()[0];
+    const summaries = measureAll(
+      commandsFor(repo, projectRoot, hasCheck),
+      options.runs,
+      preload,
+      (c, run, s) => {
+        const status = s.exitCode === 0 ? "" : `  EXIT ${s.exitCode}\n${s.outputTail}`;
+        console.error(
+          `bench: ${spec.name} run ${run + 1}/${options.runs} ${c.label.padEnd(34)} ${fmt(s.wallMs).padStart(9)} ${Math.round(s.rssMb)} MB${status}`,
+        );
+      },
+    );
+    const problem = verifySynthOutput(repo);
+    if (problem) notes.push(`${spec.name}: synth output check failed: ${problem}.`);
+    for (const s of summaries) {
+      if (s.failures)
+        notes.push(
+          `${spec.name}: ${s.label} failed ${s.failures} of ${s.runs} runs:\n\n  \`\`\`\n${s.outputTail}\n  \`\`\``,
+        );
+    }
+    repos.push({
+      name: spec.name,
+      files: spec.files,
+      environments: spec.environments,
+      bytes: repo.bytes,
+      byFormat: repo.byFormat,
+      summaries,
+      loadBefore,
+      loadAfter: loadAverage()[0],
+    });
+    for (const d of ["cdktf.out", ".floor.out"])
+      fs.rmSync(path.join(repo.root, d), { recursive: true, force: true });
+  }
+
+  let profile: BenchReport["profile"];
+  const target = generated.find((r) => r.spec.files === 10_000 && r.spec.environments === 10);
+  if (options.profile && target) {
+    const dir = path.join(benchDir, "profile");
+    fs.rmSync(dir, { recursive: true, force: true });
+    const s = runOnce(
+      {
+        label: "profile",
+        args: ["--cpu-prof", "--cpu-prof-dir", dir, path.join(projectRoot, "scripts", "run.js"), "main.ts"],
+        cwd: target.root,
+        env: { CDKTF_OUTDIR: undefined },
+        before: () => fs.rmSync(path.join(target.root, "cdktf.out"), { recursive: true, force: true }),
+      },
+      preload,
+    );
+    const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+    if (s.exitCode === 0 && file) {
+      profile = {
+        repo: target.spec.name,
+        summary: summarizeProfile(path.join(dir, file), PROFILE_STEPS, 15),
+      };
+      console.error(`bench: profile written to ${path.relative(projectRoot, path.join(dir, file))}`);
+    } else notes.push(`The CPU profile run failed (exit ${s.exitCode}).`);
+    fs.rmSync(path.join(target.root, "cdktf.out"), { recursive: true, force: true });
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    machine: machine(),
+    runs: options.runs,
+    quick: options.quick,
+    durationS: (Date.now() - started) / 1000,
+    repos,
+    staticChecks: staticChecks(projectRoot),
+    profile,
+    notes,
+  };
+  console.log(renderConsole(report));
+  // Only a complete run replaces docs/BENCHMARKS.md.
+  const defaultOut = options.quick
+    ? ".bench/BENCHMARKS.quick.md"
+    : options.only !== undefined
+      ? ".bench/BENCHMARKS.partial.md"
+      : "docs/BENCHMARKS.md";
+  const out = path.resolve(projectRoot, options.out ?? defaultOut);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, renderMarkdown(report));
+  console.error(`bench: wrote ${path.relative(projectRoot, out)} (${Math.round(report.durationS)} s)`);
+  return notes.some((n) => n.includes("failed")) ? 1 : 0;
+}
+
+/** Functions whose inclusive time the profile section shows (names as in the bundle and in cdktf). */
+export const PROFILE_STEPS = [
+  "runSynth",
+  "analyzeRepo",
+  "discoverSecrets",
+  "parseSopsFile",
+  "runRules",
+  "EnvironmentStack",
+  "SopsSecret",
+  "synth",
+  "runAllValidations",
+  "toTerraform",
+  "resolve",
+  "captureStackTrace",
+  "write",
+  "buildSync",
+];
+
+if (process.argv[1]?.endsWith("run-benchmarks.ts")) {
+  try {
+    process.exitCode = main();
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exitCode = 2;
+  }
+}
