@@ -5,7 +5,7 @@
  */
 import { compare } from "../discovery/discover-secrets";
 import { ParsedSopsFile } from "../sops/parse-sops-file";
-import { isObject, Recipient, RecipientType, recipientId, SopsMetadata } from "../sops/sops-metadata";
+import { forEachRecipientEntry, isObject, Recipient, SopsMetadata } from "../sops/sops-metadata";
 
 /** A leaf of the data tree, reduced to what may be compared and shown: never the plaintext itself. */
 interface Leaf {
@@ -141,25 +141,12 @@ function dataKeyRotated(before?: SopsMetadata, after?: SopsMetadata): boolean {
   return shared.length > 0 && shared.every((k) => old.get(k) !== now.get(k));
 }
 
-const RECIPIENT_TYPES: readonly RecipientType[] = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault"];
-
 /** `type id` → the data key encrypted for that recipient, from the top-level lists and `key_groups`. */
 function dataKeyBlobs(metadata: SopsMetadata): Map<string, string> {
   const out = new Map<string, string>();
-  const add = (group: Record<string, unknown>) => {
-    for (const type of RECIPIENT_TYPES) {
-      const list = group[type];
-      if (!Array.isArray(list)) continue;
-      for (const entry of list) {
-        const id = recipientId(type, entry);
-        if (id !== undefined && isObject(entry) && typeof entry.enc === "string")
-          out.set(`${type} ${id}`, entry.enc);
-      }
-    }
-  };
-  add(metadata.raw);
-  if (Array.isArray(metadata.raw.key_groups))
-    for (const g of metadata.raw.key_groups) if (isObject(g)) add(g);
+  forEachRecipientEntry(metadata.raw, (r, entry) => {
+    if (typeof entry.enc === "string") out.set(key(r), entry.enc);
+  });
   return out;
 }
 

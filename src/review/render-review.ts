@@ -131,7 +131,8 @@ function headingText(file: FileReview): string {
   return file.status === "renamed" ? `${file.before!.path} → ${file.path}` : file.path;
 }
 
-function secretText(file: FileReview): string {
+/** "environment <env>, secret <name>" (with "old → new" where a rename changes them), each part formatted by `f`. */
+function secretLine(file: FileReview, f: (s: string) => string = (s) => s): string {
   const { before, after } = file;
   if (
     before &&
@@ -140,12 +141,12 @@ function secretText(file: FileReview): string {
   ) {
     const env =
       before.environment === after.environment
-        ? before.environment
-        : `${before.environment} → ${after.environment}`;
-    return `environment ${env}, secret ${before.secretName} → ${after.secretName}`;
+        ? f(before.environment)
+        : `${f(before.environment)} → ${f(after.environment)}`;
+    return `environment ${env}, secret ${f(before.secretName)} → ${f(after.secretName)}`;
   }
   const side = (after ?? before)!;
-  return `environment ${side.environment}, secret ${side.secretName}`;
+  return `environment ${f(side.environment)}, secret ${f(side.secretName)}`;
 }
 
 export function renderText(report: ReviewReport): string {
@@ -157,7 +158,7 @@ export function renderText(report: ReviewReport): string {
       'note: cdktf.json could not be loaded; secret names use "{env}/{name}" and recovery windows 30 days (the defaults)',
     );
   for (const file of report.files) {
-    lines.push("", `${file.status} ${headingText(file)}`, `  ${secretText(file)}`);
+    lines.push("", `${file.status} ${headingText(file)}`, `  ${secretLine(file)}`);
     for (const f of findings(file, report.configDefaults, (x) => x)) {
       if (f.kind === "key") lines.push(`  ${f.change}: ${f.key}${f.plaintext ? " (plaintext)" : ""}`);
       else {
@@ -186,7 +187,7 @@ export function renderMarkdown(report: ReviewReport): string {
   for (const file of report.files) {
     const heading =
       file.status === "renamed" ? `${code(file.before!.path)} → ${code(file.path)}` : code(file.path);
-    out.push("", `### ${file.status}: ${heading}`, "", secretMarkdown(file));
+    out.push("", `### ${file.status}: ${heading}`, "", capitalized(secretLine(file, (x) => code(x))));
     const rows: string[] = [];
     for (const f of findings(file, report.configDefaults, (x) => code(x))) {
       if (f.kind === "key") {
@@ -203,29 +204,16 @@ export function renderMarkdown(report: ReviewReport): string {
   return out.map(clean).join("\n") + "\n";
 }
 
-function secretMarkdown(file: FileReview): string {
-  const { before, after } = file;
-  if (
-    before &&
-    after &&
-    (before.environment !== after.environment || before.secretName !== after.secretName)
-  ) {
-    const env =
-      before.environment === after.environment
-        ? code(before.environment)
-        : `${code(before.environment)} → ${code(after.environment)}`;
-    return `Environment ${env}, secret ${code(before.secretName)} → ${code(after.secretName)}`;
-  }
-  const side = (after ?? before)!;
-  return `Environment ${code(side.environment)}, secret ${code(side.secretName)}`;
-}
-
 /** A Markdown code span that survives backticks in the text (and pipes, inside a table). */
 function code(s: string, inTable = false): string {
   const text = inTable ? s.replace(/\|/g, "\\|") : s;
   const ticks = text.includes("`") ? "``" : "`";
   const pad = ticks.length > 1 ? " " : "";
   return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function short(commit: string): string {

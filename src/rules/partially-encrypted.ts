@@ -1,6 +1,5 @@
 import {
   describeEncryptionSettings,
-  EncryptionSettings,
   encryptionRules,
   formatKeyPath,
   parseEncValue,
@@ -8,6 +7,7 @@ import {
   sameEncryptionSettings,
   walkLeaves,
 } from "../sops/encrypted-values";
+import { EncryptionSettings } from "../sops/sops-metadata";
 import { Diagnostic } from "../diagnostics";
 import { CreationRule, SOPS_CONFIG_FILE } from "../sops/sops-config";
 import { Rule } from "./rule";

@@ -18,6 +18,7 @@
  * - Empty strings are never encrypted (the cipher returns "" for them); nulls are not walked at all.
  * - Comments in YAML may be encrypted too (`#ENC[...,type:comment]`); they are not part of the data tree.
  */
+import { EncryptionSettings } from "./sops-metadata";
 import { compileGoRegExp } from "./go-regexp";
 
 /** sops's default when a file names no encryption rule (`sops.DefaultUnencryptedSuffix`). */
@@ -68,20 +69,6 @@ export interface EncryptionRulesResult {
   readonly rules: EncryptionRules;
   /** Why sops would refuse the metadata (more than one rule, a regex that cannot be compiled). */
   readonly problems: readonly string[];
-}
-
-/**
- * The settings that decide what sops encrypts, as a file's metadata records them or as a `.sops.yaml`
- * creation rule names them (same keys in both places). An empty string means "not set", as in sops.
- */
-export interface EncryptionSettings {
-  readonly unencryptedSuffix?: string;
-  readonly encryptedSuffix?: string;
-  readonly unencryptedRegex?: string;
-  readonly encryptedRegex?: string;
-  readonly unencryptedCommentRegex?: string;
-  readonly encryptedCommentRegex?: string;
-  readonly macOnlyEncrypted: boolean;
 }
 
 /** The six mutually exclusive rules: sops key name and EncryptionSettings field. */

@@ -21,9 +21,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { EncryptionSettings, RULE_FIELDS } from "./encrypted-values";
+import { RULE_FIELDS } from "./encrypted-values";
 import { tryCompileGoRegExp } from "./go-regexp";
-import { isObject, Recipient, RecipientType } from "./sops-metadata";
+import { EncryptionSettings, isObject, Recipient, RecipientType } from "./sops-metadata";
 
 export const SOPS_CONFIG_FILE = ".sops.yaml";
 /** The name people expect to work, which sops ignores. */

@@ -10,14 +10,11 @@ export interface Recipient {
   readonly id: string;
 }
 
-export interface SopsMetadata {
-  /** The metadata as written in the file (the object under `sops`). */
-  readonly raw: Readonly<Record<string, unknown>>;
-  /** sops version that wrote the file; 1.x files store a number, turned into a string here. */
-  readonly version?: string;
-  /** `lastmodified`, as written (RFC 3339). */
-  readonly lastModified?: string;
-  readonly mac?: string;
+/**
+ * The settings that decide what sops encrypts, as a file's metadata records them or as a `.sops.yaml`
+ * creation rule names them (same keys in both places). An empty string means "not set", as in sops.
+ */
+export interface EncryptionSettings {
   readonly unencryptedSuffix?: string;
   readonly encryptedSuffix?: string;
   readonly unencryptedRegex?: string;
@@ -25,6 +22,16 @@ export interface SopsMetadata {
   readonly unencryptedCommentRegex?: string;
   readonly encryptedCommentRegex?: string;
   readonly macOnlyEncrypted: boolean;
+}
+
+export interface SopsMetadata extends EncryptionSettings {
+  /** The metadata as written in the file (the object under `sops`). */
+  readonly raw: Readonly<Record<string, unknown>>;
+  /** sops version that wrote the file; 1.x files store a number, turned into a string here. */
+  readonly version?: string;
+  /** `lastmodified`, as written (RFC 3339). */
+  readonly lastModified?: string;
+  readonly mac?: string;
   /** Every recipient, from the top-level lists and from `key_groups`, in file order, without duplicates. */
   readonly recipients: readonly Recipient[];
 }
@@ -38,21 +45,12 @@ export function readSopsMetadata(raw: Record<string, unknown>): SopsMetadata {
   };
   const recipients: Recipient[] = [];
   const seen = new Set<string>();
-  const add = (group: Record<string, unknown>) => {
-    for (const type of RECIPIENT_TYPES) {
-      const list = group[type];
-      if (!Array.isArray(list)) continue;
-      for (const entry of list) {
-        const id = recipientId(type, entry);
-        if (id !== undefined && !seen.has(`${type} ${id}`)) {
-          seen.add(`${type} ${id}`);
-          recipients.push({ type, id });
-        }
-      }
+  forEachRecipientEntry(raw, (recipient) => {
+    if (!seen.has(`${recipient.type} ${recipient.id}`)) {
+      seen.add(`${recipient.type} ${recipient.id}`);
+      recipients.push(recipient);
     }
-  };
-  add(raw);
-  if (Array.isArray(raw.key_groups)) for (const g of raw.key_groups) if (isObject(g)) add(g);
+  });
   return {
     raw,
     version: str("version"),
@@ -67,6 +65,28 @@ export function readSopsMetadata(raw: Record<string, unknown>): SopsMetadata {
     macOnlyEncrypted: raw.mac_only_encrypted === true || raw.mac_only_encrypted === "true",
     recipients,
   };
+}
+
+/**
+ * Calls `visit` for every recipient entry of a metadata block, top-level lists first, then `key_groups`,
+ * in file order (entries whose identity cannot be read are skipped).
+ */
+export function forEachRecipientEntry(
+  raw: Readonly<Record<string, unknown>>,
+  visit: (recipient: Recipient, entry: Record<string, unknown>) => void,
+): void {
+  const group = (g: Readonly<Record<string, unknown>>) => {
+    for (const type of RECIPIENT_TYPES) {
+      const list = g[type];
+      if (!Array.isArray(list)) continue;
+      for (const entry of list) {
+        const id = recipientId(type, entry);
+        if (id !== undefined && isObject(entry)) visit({ type, id }, entry);
+      }
+    }
+  };
+  group(raw);
+  if (Array.isArray(raw.key_groups)) for (const g of raw.key_groups) if (isObject(g)) group(g);
 }
 
 /** The identity `.sops.yaml` uses for a recipient entry of the metadata. */
