@@ -1,6 +1,6 @@
 /**
  * Write-only mode: `ephemeral "sops_file"` (carlpett/sops >= 1.3.0) feeding `secret_string_wo`
- * (hashicorp/aws >= 5.90, Terraform >= 1.11), so no decrypted value reaches state or plan files.
+ * (hashicorp/aws 5.89+, Terraform >= 1.11), so no decrypted value reaches state or plan files.
  *
  * cdktf 0.21 has no ephemeral blocks: `EphemeralSopsFile` is a TerraformElement that writes the block itself.
  * Ephemeral values may flow only into write-only arguments. That is enforced by construction: the values
