@@ -5,8 +5,9 @@
  * were checked (never re-read from the repository), and only encrypted files get here: synth refuses
  * plaintext before any construct exists.
  *
- * A plain copy, not a cdktf TerraformAsset: an asset hashes and copies each file through a staging folder,
- * ~4x slower at 10,000 files (see docs/BENCHMARKS.md).
+ * A plain write of the checked bytes, not a cdktf TerraformAsset: an asset re-reads (and hashes) each file
+ * from the repository, so it could publish bytes other than the ones the rules saw, and it costs at least as
+ * much (docs/BENCHMARKS.md, "floor: bare cdktf + TerraformAsset").
  */
 import * as fs from "fs";
 import * as path from "path";
