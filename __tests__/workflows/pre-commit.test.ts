@@ -91,6 +91,14 @@ describe("scripts/pre-commit", () => {
     ]);
   });
 
+  it("runs the check for a decrypted copy anywhere in the repository", () => {
+    repo.write("tmp/app.dec.json", '{ "password": "PLAINTEXT" }\n');
+    repo.git("add", "-A");
+    const r = commit(1);
+    expect(r).toMatchObject({ calls: "run -s check\n" });
+    expect(r.status).not.toBe(0);
+  });
+
   it("lets commits that do not touch secrets through without the check", () => {
     repo.write("secrets/dev/db.enc.json", secret("a"));
     repo.write("notes.txt", "hello\n");
