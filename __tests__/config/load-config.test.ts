@@ -17,6 +17,7 @@ describe("parseContext", () => {
       replicaRegions: [],
       secretNameTemplate: "{env}/{name}",
       writeOnly: false,
+      awsProviderVersion: "6.25.0",
     });
     expect(config?.backend).toEqual({
       type: "s3",
@@ -59,6 +60,16 @@ describe("parseContext", () => {
     );
     expect(messages({ tags: { "aws:x": "y" } })[0]).toMatch(/context\.tags\.aws:x/);
     expect(messages({ writeOnly: "yes" })[0]).toMatch(/context\.writeOnly" must be true or false/);
+  });
+
+  it("validates the AWS provider version constraint", () => {
+    expect(parseContext({ awsProviderVersion: "~> 6.50" }).config?.defaults.awsProviderVersion).toBe(
+      "~> 6.50",
+    );
+    expect(parseContext({ awsProviderVersion: ">= 6.50, < 7.0" }).diagnostics).toEqual([]);
+    expect(messages({ awsProviderVersion: "latest" })[0]).toMatch(
+      /context\.awsProviderVersion" must be a Terraform version constraint/,
+    );
   });
 
   it("validates the recovery window and the name template", () => {

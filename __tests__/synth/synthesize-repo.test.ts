@@ -211,6 +211,7 @@ describe("configuration reaches the stacks", () => {
         region: "eu-west-1",
         tags: { Team: "platform", CostCenter: "42" },
         secretNameTemplate: "apps/{env}/{name}",
+        awsProviderVersion: "~> 6.50",
         backend: {
           bucket: "acme-tf-state",
           region: "eu-central-1",
@@ -263,6 +264,7 @@ describe("configuration reaches the stacks", () => {
       replica: [{ region: "us-east-2" }, { region: "eu-west-1", kms_key_id: "alias/replica" }],
     });
     expect(dev.resource.aws_secretsmanager_secret.app.name).toBe("apps/development/app");
+    expect(dev.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "~> 6.50" });
   });
 
   it("supports a local backend with a relative state path", () => {

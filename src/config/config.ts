@@ -32,6 +32,11 @@ export interface EnvironmentSettings {
   readonly secretNameTemplate: string;
   /** Write-only mode (ephemeral sops_file, secret_string_wo): no decrypted value in state. @default false */
   readonly writeOnly: boolean;
+  /**
+   * Version constraint for hashicorp/aws in `required_providers`.
+   * @default "6.25.0" (the version the @cdktf/provider-aws bindings are generated for)
+   */
+  readonly awsProviderVersion: string;
 }
 
 export type BackendConfig = S3BackendConfig | LocalBackendConfig;
@@ -75,6 +80,7 @@ export const DEFAULT_SETTINGS: EnvironmentSettings = {
   replicaRegions: [],
   secretNameTemplate: "{env}/{name}",
   writeOnly: false,
+  awsProviderVersion: "6.25.0",
 };
 
 export const DEFAULT_STATE_BUCKET = "my-terraform-state-bucket";

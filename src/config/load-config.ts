@@ -49,6 +49,7 @@ const SETTINGS_KEYS = [
   "kmsKeyId",
   "secretNameTemplate",
   "writeOnly",
+  "awsProviderVersion",
 ] as const;
 const TOP_KEYS = [...SETTINGS_KEYS, "backend", "environments", "bootstrap"];
 const S3_BACKEND_KEYS = ["type", "bucket", "region", "keyPrefix", "dynamodbTable", "kmsKeyId", "roleArn"];
@@ -181,6 +182,14 @@ class Reader {
         );
       else out.secretNameTemplate = template;
     }
+    const awsVersion = this.string(
+      obj,
+      at,
+      "awsProviderVersion",
+      /^\s*(?:(?:[<>]=?|~>|!?=)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?\s*)(?:,\s*(?:[<>]=?|~>|!?=)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?\s*)*$/,
+      'a Terraform version constraint such as "6.25.0" or "~> 6.50"',
+    );
+    if (awsVersion !== undefined) out.awsProviderVersion = awsVersion.trim();
     if (obj.writeOnly !== undefined) {
       if (typeof obj.writeOnly !== "boolean")
         this.diagnostics.push(configWrongType(`${at}.writeOnly`, "true or false", obj.writeOnly));

@@ -43,8 +43,10 @@ export class EnvironmentStack extends TerraformStack {
       ...(Object.keys(settings.tags).length > 0 && { defaultTags: [{ tags: { ...settings.tags } }] }),
     });
     new SopsProvider(this, "sops");
-    // The generated binding says "aws"; spell the source out as users read it in the registry.
+    // The generated binding says "aws" and pins its own version; spell the source out as users read it in the
+    // registry, and take the version constraint from the configuration.
     this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+    this.addOverride("terraform.required_providers.aws.version", settings.awsProviderVersion);
     if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
 
     const sources = new StackSourceFiles(this, "source-files");
