@@ -27,7 +27,7 @@ export function kmsArnFor(env: string): string {
   return `arn:aws:kms:us-east-1:${String(n).padStart(12, "0")}:key/00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 }
 
-export function formatOf(file: string): ShapedFormat {
+function formatOf(file: string): ShapedFormat {
   return file.endsWith(".json") ? "json" : file.endsWith(".env") ? "dotenv" : "yaml";
 }
 

@@ -19,7 +19,7 @@ import { recipientMismatch } from "../../src/rules/recipient-mismatch";
 import { InspectedFile, Rule, RuleContext } from "../../src/rules/rule";
 import { secretSize } from "../../src/rules/secret-size";
 import { DEFAULT_SETTINGS, ProjectConfig } from "../../src/config/config";
-import { encryptionRules, parseEncValue, walkLeaves } from "../../src/sops/encrypted-values";
+import { encryptionRules, parseEncValue, RULE_FIELDS, walkLeaves } from "../../src/sops/encrypted-values";
 import { ParsedSopsFile, parseSopsFile } from "../../src/sops/parse-sops-file";
 import { isObject, readSopsMetadata, Recipient } from "../../src/sops/sops-metadata";
 import { estimateStoredSize, jsonStringLength, storedFormatFor } from "../../src/sops/size-estimate";
@@ -106,15 +106,8 @@ function creationRuleFor(f: Fixture, drop?: Recipient): SopsYamlRule {
   return rule;
 }
 
-const ENCRYPTION_SETTING_KEYS = [
-  "unencrypted_suffix",
-  "encrypted_suffix",
-  "unencrypted_regex",
-  "encrypted_regex",
-  "unencrypted_comment_regex",
-  "encrypted_comment_regex",
-  "mac_only_encrypted",
-];
+/** The keys of a creation rule that decide what sops encrypts (the same names as in file metadata). */
+const ENCRYPTION_SETTING_KEYS: string[] = [...RULE_FIELDS.map(([name]) => name), "mac_only_encrypted"];
 
 /** The bytes sops encrypted for a decrypted value (sops.go `ToBytes`, aes/cipher.go `Encrypt`). */
 function sopsPlaintext(value: unknown): string {

@@ -54,7 +54,7 @@ const INPUT_TYPES: Record<string, InputType> = { json: "json", yaml: "yaml", yml
  * and `.gitkeep`. Anything else is a stray (rule SS007): a notes file is as good a place for a leaked
  * value as any other.
  */
-export function isAllowedNonSecret(fileName: string): boolean {
+function isAllowedNonSecret(fileName: string): boolean {
   return /^readme(\.md|\.txt)?$/i.test(fileName) || fileName === ".gitkeep";
 }
 

@@ -10,8 +10,9 @@
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { tryCompileGoRegExp } from "../sops/go-regexp";
+import { SOPS_CONFIG_FILE } from "../sops/sops-config";
 
-export const SOPS_CONFIG_FILE = ".sops.yaml";
+export { SOPS_CONFIG_FILE };
 
 /** `^secrets/<env>/.*\.enc\.(json|ya?ml|env)$`: the `path_regex` of an environment's rule. */
 export function environmentPathRegex(environment: string): string {
