@@ -89,7 +89,8 @@ export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";
 
 /** The settings of one environment: its overrides over the global settings (tags are merged). */
 export function settingsFor(config: ProjectConfig, environment: string): EnvironmentSettings {
-  const overrides = config.environments[environment] ?? {};
+  // Own keys only: an environment named `constructor` or `toString` never reads an inherited property.
+  const overrides = Object.hasOwn(config.environments, environment) ? config.environments[environment] : {};
   return {
     ...config.defaults,
     ...overrides,
