@@ -263,10 +263,16 @@ export const cdktfJsonSchema = z
   })
   .describe("cdktf.json of a sops-secrets project");
 
-/** The committed JSON Schema (schema/cdktf.schema.json) as an object: generated, never edited by hand. */
-export function cdktfJsonSchemaDocument(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(cdktfJsonSchema, { io: "input", unrepresentable: "any" }),
-    title: "cdktf.json (sops-secrets)",
-  };
+/** Where the generated JSON Schema of cdktf.json is committed, relative to the project root. */
+export const CONFIG_JSON_SCHEMA_FILE = "schema/cdktf.schema.json";
+
+/**
+ * The JSON Schema of cdktf.json (draft 2020-12) as the committed file's text: generated from `cdktfJsonSchema`,
+ * never edited by hand. It describes what the input may hold, so editors complete and check `context`; the
+ * checks it cannot express (the recovery window's 1-6 gap, duplicates, placeholders in secretNameTemplate,
+ * `bootstrap` as an environment name) are made by `npm run check` and synth.
+ */
+export function configJsonSchemaText(): string {
+  const schema = z.toJSONSchema(cdktfJsonSchema, { io: "input", unrepresentable: "any" });
+  return `${JSON.stringify({ ...schema, title: "cdktf.json (sops-secrets)" }, null, 2)}\n`;
 }
