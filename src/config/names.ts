@@ -6,8 +6,10 @@
 /** The opt-in bootstrap stack's name; an environment may not use it (its state key would collide). */
 export const BOOTSTRAP_STACK_NAME = "bootstrap";
 
+/** The source of the environment-name pattern, for composing larger patterns (paths under secrets/). */
+export const ENVIRONMENT_NAME_SOURCE = "[A-Za-z0-9][A-Za-z0-9_-]*";
 /** An environment name: a folder under secrets/, a key of `context.environments`, a stack name. */
-export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const ENVIRONMENT_NAME = new RegExp(`^${ENVIRONMENT_NAME_SOURCE}$`);
 export const ENVIRONMENT_NAME_MAX_LENGTH = 64;
 
 /** Why `name` cannot be an environment, or undefined when it can. */
