@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadConfig, parseContext } from "../../src/config/load-config";
 import { secretNameFor, settingsFor } from "../../src/config/config";
+import * as fc from "fast-check";
 import { makeTempDir } from "../../test-support/example-repo";
 
 const messages = (context: unknown) => parseContext(context).diagnostics.map((d) => d.message);
@@ -268,5 +269,50 @@ describe("the placeholder state bucket", () => {
       },
     ]);
     expect(parseContext({ backend: { bucket: "acme-state" } }).diagnostics).toEqual([]);
+  });
+});
+
+describe("no configuration value reaches a message (property)", () => {
+  /** Where a value can go: every key of the schema that takes a scalar value (not a name), at every level. */
+  const places: ((v: unknown) => unknown)[] = [
+    ...["region", "assumeRoleArn", "kmsKeyId", "secretNameTemplate", "awsProviderVersion", "writeOnly"].map(
+      (k) => (v: unknown) => ({ [k]: v }),
+    ),
+    (v) => ({ tags: { Team: v } }),
+    (v) => ({ replicaRegions: [v] }),
+    (v) => ({ replicaRegions: [{ region: v, kmsKeyId: v }] }),
+    (v) => ({ environments: { prod: { region: v, tags: { T: v } } } }),
+    (v) => ({ backend: { type: v } }),
+    ...["bucket", "region", "keyPrefix", "dynamodbTable", "kmsKeyId", "roleArn"].map((k) => (v: unknown) => ({
+      backend: { [k]: v },
+    })),
+    (v) => ({ backend: { type: "local", directory: v } }),
+    (v) => ({ bootstrap: v }),
+    ...["accountId", "region", "alarmEmail", "cloudTrailLogGroupName", "monitoring", "remoteState"].map(
+      (k) => (v: unknown) => ({ bootstrap: { [k]: v } }),
+    ),
+    // (Not bootstrap.environments: its items are names, quoted like keys: `("bootstrap") is reserved ...`.)
+    (v) => ({ bootstrap: { access: { prod: { editors: { roles: [v] } } } } }),
+  ];
+
+  it("strings and numbers put anywhere are described by type only", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: places.length - 1 }),
+        fc.oneof(
+          fc.stringMatching(/^[a-z0-9 ./:@-]{0,30}$/).map((s) => `zq${s}`),
+          fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => n),
+        ),
+        (place, value) => {
+          const marker = typeof value === "number" ? String(value) : value.trim();
+          for (const d of parseContext(places[place](value)).diagnostics) {
+            expect(`${d.message} ${d.fix}`).not.toContain(marker);
+            // Every problem has a complaint of its own, never the generic fallback.
+            expect(d.message).not.toMatch(/" is not valid$/);
+          }
+        },
+      ),
+      { numRuns: 400, seed: 15 },
+    );
   });
 });
