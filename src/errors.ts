@@ -19,8 +19,36 @@ export function configFileMissing(): Diagnostic {
   );
 }
 
-export function configFileUnreadable(detail: string): Diagnostic {
-  return configError("", `cdktf.json is not valid JSON (${detail})`, "fix the JSON syntax in cdktf.json");
+/**
+ * cdktf.json is not JSON. `detail` says what was found at `line`:`column` (1-based); `fix` says what to do.
+ * The file's text is never quoted.
+ */
+export function configFileUnreadable(
+  detail: string,
+  line?: number,
+  column?: number,
+  fix?: string,
+): Diagnostic {
+  const at = line !== undefined ? `line ${line}, column ${column ?? 1}: ` : "";
+  return {
+    ...configError(
+      "",
+      `cdktf.json is not valid JSON (${at}${detail})`,
+      fix ?? "fix the JSON syntax in cdktf.json",
+    ),
+    ...(line !== undefined && { line }),
+  };
+}
+
+/** cdktf.json `context.backend.bucket` is still the shipped placeholder: synth works, deploy would not. */
+export function configPlaceholderBucket(bucket: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `context: "context.backend.bucket" is still the placeholder "${bucket}"`,
+    fix: 'set "context.backend.bucket" to your Terraform state bucket (or use { "type": "local" }) before deploying',
+  };
 }
 
 export function configUnknownKey(keyPath: string, known: readonly string[]): Diagnostic {
@@ -31,10 +59,11 @@ export function configUnknownKey(keyPath: string, known: readonly string[]): Dia
   );
 }
 
-export function configWrongType(keyPath: string, expected: string, received: unknown): Diagnostic {
+/** `received` is what `describeReceived` says of the value: its type, never the value itself. */
+export function configWrongType(keyPath: string, expected: string, received: string): Diagnostic {
   return configError(
     keyPath,
-    `"${keyPath}" must be ${expected}, received ${describe(received)}`,
+    `"${keyPath}" must be ${expected}, received ${received}`,
     `set "${keyPath}" to ${expected} in cdktf.json (see README, "Configuration")`,
   );
 }
@@ -79,14 +108,20 @@ export function secretFileParseError(
   };
 }
 
-/** Describes a received value by type and shape only: configuration never holds secrets, but stay terse. */
-function describe(value: unknown): string {
+/**
+ * Describes a received configuration value by its type only, never its content: `a string`, `a number`,
+ * `an array`. `malformed` says the type was right but the form was not (`a string that is not one`).
+ */
+export function describeReceived(value: unknown, malformed = false): string {
+  if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value)}`;
+    return value === "" ? "an empty string" : malformed ? "a string that is not one" : "a string";
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number") return malformed ? "a number that is not one" : "a number";
+  if (typeof value === "boolean") return "a boolean";
+  return `a ${typeof value}`;
 }
 
 export function secretFileUnreadable(path: string, code: string | undefined): Diagnostic {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadConfig, parseContext } from "../../src/config/load-config";
 import { secretNameFor, settingsFor } from "../../src/config/config";
+import * as fc from "fast-check";
 import { makeTempDir } from "../../test-support/example-repo";
 
 const messages = (context: unknown) => parseContext(context).diagnostics.map((d) => d.message);
@@ -46,7 +47,7 @@ describe("parseContext", () => {
   it("names the key path of unknown keys and wrong types", () => {
     expect(messages({ regoin: "x" })).toEqual(['context: unknown key "context.regoin"']);
     expect(messages({ environments: { prod: { recoveryWindowInDays: "7" } } })).toEqual([
-      'context: "context.environments.prod.recoveryWindowInDays" must be an integer, received the string "7"',
+      'context: "context.environments.prod.recoveryWindowInDays" must be an integer, received a string',
     ]);
     expect(messages({ backend: { type: "gcs" } })[0]).toMatch(
       /context\.backend\.type" must be "s3" or "local"/,
@@ -109,9 +110,209 @@ describe("loadConfig", () => {
     expect(loadConfig(root).diagnostics[0].message).toMatch(/cdktf.json is not valid JSON/);
   });
 
-  it("reads the project's own cdktf.json without problems", () => {
+  it("reads the project's own cdktf.json: no errors, one warning for the placeholder bucket", () => {
     const { config, diagnostics } = loadConfig(path.resolve(__dirname, "../.."));
-    expect(diagnostics).toEqual([]);
+    expect(diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([
+      'warning: context: "context.backend.bucket" is still the placeholder "my-terraform-state-bucket"',
+    ]);
     expect(config?.environments.production).toEqual({ recoveryWindowInDays: 30 });
+  });
+});
+
+describe("cdktf.json that is not JSON: line, column and what was found, never the text", () => {
+  const load = (text: string) => {
+    const root = makeTempDir();
+    fs.writeFileSync(path.join(root, "cdktf.json"), text);
+    const { config, diagnostics } = loadConfig(root);
+    expect(config).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    return diagnostics[0];
+  };
+
+  it("a comment", () => {
+    const d = load('{\n  "app": "x",\n  // the state bucket\n  "context": {}\n}\n');
+    expect(d).toMatchObject({
+      ruleId: "SS011",
+      severity: "error",
+      path: "cdktf.json",
+      line: 3,
+      message: "cdktf.json is not valid JSON (line 3, column 3: a comment; JSON allows no comments)",
+    });
+    expect(d.fix).toBe(
+      "remove the comment from cdktf.json: JSON has no comments (cdktf reads the file as plain JSON)",
+    );
+    expect(load('{ "context": { /* x */ } }').message).toContain("line 1, column 16: a comment");
+  });
+
+  it("a byte order mark", () => {
+    const d = load('\uFEFF{ "context": {} }');
+    expect(d.message).toBe(
+      "cdktf.json is not valid JSON (line 1, column 1: a byte order mark (BOM); JSON files must not start with one)",
+    );
+    expect(d.fix).toBe("save cdktf.json as UTF-8 without a byte order mark (BOM)");
+  });
+
+  it("a trailing comma, a missing comma, a control character, an early end", () => {
+    expect(load('{\n  "context": {\n    "region": "us-east-1",\n  }\n}').message).toBe(
+      "cdktf.json is not valid JSON (line 4, column 3: a trailing comma before '}')",
+    );
+    expect(load('{ "a": [1, 2,] }').message).toContain("line 1, column 14: a trailing comma before ']'");
+    expect(load('{ "a": 1\n  "b": 2 }').message).toContain("line 2, column 3: an unexpected '\"'");
+    expect(load('{ "a": "x\ny" }').message).toContain("line 1, column 10: a control character");
+    expect(load('{ "a": ').message).toContain("line 1, column 8: the file ends too early");
+    expect(load('{ "secret": tru }').message).toContain("line 1, column 13: an unexpected character");
+  });
+
+  it("does not quote the file's text (JSON.parse on Node 20 would)", () => {
+    const d = load('{ "context": { "bucket": sesame-open } }');
+    expect(`${d.message} ${d.fix}`).not.toContain("sesame");
+  });
+
+  it("agrees with JSON.parse on where texts are valid", () => {
+    for (const text of ['{"a":[1,-2.5e3,{"b":null}],"c":"\\u00e9\\n"}', "[]", " 1 ", '"x"', "{}"]) {
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+    for (const text of ["", "{", "[1,]", "01", "-", '{"a":1}}', "nul", '"\\x"', "1.", "{'a':1}"]) {
+      expect(() => JSON.parse(text)).toThrow();
+      expect(load(text).message).toMatch(/^cdktf\.json is not valid JSON \(line \d+, column \d+: /);
+    }
+  });
+
+  it("refuses a cdktf.json that is not a regular file instead of reading it", () => {
+    const root = makeTempDir();
+    fs.mkdirSync(path.join(root, "cdktf.json"));
+    expect(loadConfig(root).diagnostics.map((d) => d.message)).toEqual([
+      "cdktf.json is not valid JSON (it is not a regular file)",
+    ]);
+  });
+});
+
+describe("keys that JavaScript objects treat specially", () => {
+  const parsed = (json: string) => parseContext(JSON.parse(json));
+
+  it("refuses __proto__ as an environment, a tag key or any key, with its path", () => {
+    expect(parsed('{ "environments": { "__proto__": { "region": "eu-west-1" } } }').diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        message:
+          'context: "context.environments.__proto__" uses the key "__proto__", which JavaScript reserves: it cannot name an environment, a tag or a setting',
+        fix: 'rename or remove "context.environments.__proto__"',
+      }),
+    ]);
+    expect(parsed('{ "tags": { "__proto__": "x" } }').diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining('"context.tags.__proto__" uses the key "__proto__"'),
+    ]);
+    expect(
+      parsed('{ "environments": { "prod": { "tags": { "__proto__": "x" } } } }').diagnostics[0].message,
+    ).toContain('"context.environments.prod.tags.__proto__"');
+    expect(parsed('{ "bootstrap": { "access": { "__proto__": {} } } }').diagnostics[0].message).toContain(
+      '"context.bootstrap.access.__proto__"',
+    );
+    expect(parsed('{ "__proto__": {} }').diagnostics[0].message).toContain('"context.__proto__"');
+  });
+
+  it("treats constructor, toString and hasOwnProperty as ordinary names", () => {
+    const { config, diagnostics } = parsed(
+      '{ "tags": { "constructor": "a", "toString": "b" }, "environments": { "constructor": { "region": "eu-west-1" }, "valueOf": { "tags": { "hasOwnProperty": "c" } } } }',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(Object.keys(config!.environments)).toEqual(["constructor", "valueOf"]);
+    expect(settingsFor(config!, "constructor")).toMatchObject({ region: "eu-west-1" });
+    expect(settingsFor(config!, "valueOf").tags).toEqual({
+      constructor: "a",
+      toString: "b",
+      hasOwnProperty: "c",
+    });
+    // An environment without an entry reads nothing inherited.
+    expect(settingsFor(config!, "toString")).toEqual(settingsFor(config!, "no-such-env"));
+    expect(settingsFor(config!, "hasOwnProperty").region).toBe("us-east-1");
+  });
+
+  it("refuses environment keys that are not environment names", () => {
+    expect(messages({ environments: { "a b": {} } })).toEqual([
+      `context: "context.environments.a b" names an invalid environment: "a b" must start with a letter or digit and contain only letters, digits, '-' and '_'`,
+    ]);
+    expect(messages({ environments: { bootstrap: {} } })[0]).toContain("is reserved for the bootstrap stack");
+  });
+});
+
+describe("messages name the type received, never the value", () => {
+  it.each([
+    [{ region: "sesame-1x" }, "a string that is not one"],
+    [{ region: 31337 }, "a number"],
+    [{ tags: { Team: 31337 } }, "a number"],
+    [{ backend: { bucket: "Sesame_Bucket" } }, "a string that is not one"],
+    [{ backend: { type: "sesame" } }, "a string"],
+    [{ replicaRegions: ["sesame"] }, "a string that is not one"],
+    [{ bootstrap: { alarmEmail: "sesame" } }, "a string that is not one"],
+    [{ environments: { prod: { kmsKeyId: "sesame" } } }, "a string that is not one"],
+    [{ awsProviderVersion: "sesame" }, "a string that is not one"],
+    [{ secretNameTemplate: "" }, "an empty string"],
+  ])("%j", (context, received) => {
+    const [d] = parseContext(context).diagnostics;
+    expect(d.message).toMatch(new RegExp(`, received ${received}$`));
+    expect(`${d.message} ${d.fix}`).not.toMatch(/sesame|31337/i);
+  });
+});
+
+describe("the placeholder state bucket", () => {
+  it("warns when backend.bucket is still my-terraform-state-bucket, and the config is still usable", () => {
+    const { config, diagnostics } = parseContext({ backend: { bucket: "my-terraform-state-bucket" } });
+    expect(config).toBeDefined();
+    expect(diagnostics).toEqual([
+      {
+        ruleId: "SS011",
+        severity: "warning",
+        path: "cdktf.json",
+        message: 'context: "context.backend.bucket" is still the placeholder "my-terraform-state-bucket"',
+        fix: 'set "context.backend.bucket" to your Terraform state bucket (or use { "type": "local" }) before deploying',
+      },
+    ]);
+    expect(parseContext({ backend: { bucket: "acme-state" } }).diagnostics).toEqual([]);
+  });
+});
+
+describe("no configuration value reaches a message (property)", () => {
+  /** Where a value can go: every key of the schema that takes a scalar value (not a name), at every level. */
+  const places: ((v: unknown) => unknown)[] = [
+    ...["region", "assumeRoleArn", "kmsKeyId", "secretNameTemplate", "awsProviderVersion", "writeOnly"].map(
+      (k) => (v: unknown) => ({ [k]: v }),
+    ),
+    (v) => ({ tags: { Team: v } }),
+    (v) => ({ replicaRegions: [v] }),
+    (v) => ({ replicaRegions: [{ region: v, kmsKeyId: v }] }),
+    (v) => ({ environments: { prod: { region: v, tags: { T: v } } } }),
+    (v) => ({ backend: { type: v } }),
+    ...["bucket", "region", "keyPrefix", "dynamodbTable", "kmsKeyId", "roleArn"].map((k) => (v: unknown) => ({
+      backend: { [k]: v },
+    })),
+    (v) => ({ backend: { type: "local", directory: v } }),
+    (v) => ({ bootstrap: v }),
+    ...["accountId", "region", "alarmEmail", "cloudTrailLogGroupName", "monitoring", "remoteState"].map(
+      (k) => (v: unknown) => ({ bootstrap: { [k]: v } }),
+    ),
+    // (Not bootstrap.environments: its items are names, quoted like keys: `("bootstrap") is reserved ...`.)
+    (v) => ({ bootstrap: { access: { prod: { editors: { roles: [v] } } } } }),
+  ];
+
+  it("strings and numbers put anywhere are described by type only", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: places.length - 1 }),
+        fc.oneof(
+          fc.stringMatching(/^[a-z0-9 ./:@-]{0,30}$/).map((s) => `zq${s}`),
+          fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => n),
+        ),
+        (place, value) => {
+          const marker = typeof value === "number" ? String(value) : value.trim();
+          for (const d of parseContext(places[place](value)).diagnostics) {
+            expect(`${d.message} ${d.fix}`).not.toContain(marker);
+            // Every problem has a complaint of its own, never the generic fallback.
+            expect(d.message).not.toMatch(/" is not valid$/);
+          }
+        },
+      ),
+      { numRuns: 400, seed: 15 },
+    );
   });
 });

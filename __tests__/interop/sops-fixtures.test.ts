@@ -21,7 +21,8 @@ import { secretSize } from "../../src/rules/secret-size";
 import { DEFAULT_SETTINGS, ProjectConfig } from "../../src/config/config";
 import { encryptionRules, parseEncValue, RULE_FIELDS, walkLeaves } from "../../src/sops/encrypted-values";
 import { ParsedSopsFile, parseSopsFile } from "../../src/sops/parse-sops-file";
-import { isObject, readSopsMetadata, Recipient } from "../../src/sops/sops-metadata";
+import { readSopsMetadata, Recipient } from "../../src/sops/sops-metadata";
+import { isObject } from "../../src/util/is-object";
 import { estimateStoredSize, jsonStringLength, storedFormatFor } from "../../src/sops/size-estimate";
 import { SopsYamlRule, writeSopsYaml } from "../../test-support/temp-repo";
 

@@ -157,7 +157,7 @@ describe("SS010 names", () => {
     ]);
     expect(diagnostics.map((d) => d.message)).toEqual([
       expect.stringContaining("reserved for the bootstrap stack"),
-      expect.stringContaining("only letters, digits, _ and -"),
+      expect.stringContaining("only letters, digits, '-' and '_'"),
       expect.stringContaining("65 characters long"),
     ]);
     expect(diagnostics[0].fix).toContain("git mv secrets/bootstrap");

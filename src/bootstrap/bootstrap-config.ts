@@ -1,12 +1,39 @@
 /**
  * The opt-in bootstrap stack's settings: cdktf.json `context.bootstrap`, either `true` (every default) or an
- * object of the keys below. Validation never throws: every problem becomes a diagnostic naming the key's path
+ * object of the keys below. The keys are validated by `bootstrapSchema`, the bootstrap section of the one
+ * configuration schema: every problem becomes a diagnostic naming the key's path
  * (`context.bootstrap.access.production.editors.roles[0]`), made by the factories in src/errors.ts.
  */
+import { z } from "zod";
 import type { BackendConfig } from "../config/config";
+import {
+  AWS_ACCOUNT_ID,
+  AWS_REGION,
+  ENVIRONMENT_NAME,
+  ENVIRONMENT_NAME_MAX_LENGTH,
+  environmentNameProblem,
+  IAM_NAME,
+} from "../config/names";
+import { reservedKeyDiagnostics } from "../config/reserved-keys";
+import {
+  checkedText,
+  diagnosticsOf,
+  duplicates,
+  flag,
+  ifString,
+  integer,
+  keyed,
+  keyName,
+  list,
+  mustBe,
+  strict,
+  text,
+} from "../config/schema-kit";
 import { Diagnostic } from "../diagnostics";
-import { configInvalidValue, configUnknownKey, configWrongType } from "../errors";
-import { BOOTSTRAP_STACK_NAME, ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH } from "./bootstrap-names";
+import { configInvalidValue } from "../errors";
+
+const LOG_GROUP = /^[\w./#-]{1,512}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** IAM principals, by name, that a policy is attached to. */
 export interface PrincipalNames {
@@ -75,28 +102,160 @@ export const DEFAULT_BOOTSTRAP_SETTINGS: BootstrapSettings = {
 };
 
 const AT = "context.bootstrap";
-const KEYS = [
-  "accountId",
-  "region",
-  "environments",
-  "keyDeletionWindowInDays",
-  "stateBucketNoncurrentVersionDays",
-  "monitoring",
-  "cloudTrailLogGroupName",
-  "alarmEmail",
-  "failedDecryptThreshold",
-  "access",
-  "remoteState",
-];
-const ACCESS_KEYS = ["editors", "deployers"];
-const PRINCIPAL_KEYS = ["roles", "groups", "users"] as const;
 
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const LOG_GROUP = /^[\w./#-]{1,512}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** IAM role, group and user names (without path). */
-const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+const environmentName = checkedText("an environment name", (name) => {
+  const problem = environmentNameProblem(name);
+  return problem === undefined
+    ? undefined
+    : { kind: "invalid", problem: `("${name}") ${problem}`, fix: 'rename or remove "{path}"' };
+});
+
+function principalList(kind: "role" | "group" | "user") {
+  return list(
+    text(IAM_NAME, `an IAM ${kind} name (no path, no ARN)`),
+    `an array of IAM ${kind} names`,
+    (names) =>
+      duplicates(names, ifString).map((dup) => ({
+        index: dup.index,
+        complaint: {
+          kind: "invalid",
+          problem: `lists "${dup.key}" twice`,
+          fix: 'list each name once in "{parent}"',
+        },
+      })),
+  ).describe(`IAM ${kind} names (no path, no ARN)`);
+}
+
+const principals = strict(
+  {
+    roles: principalList("role").optional(),
+    groups: principalList("group").optional(),
+    users: principalList("user").optional(),
+  },
+  'an object with "roles", "groups" and/or "users" arrays of IAM names',
+);
+
+/**
+ * The bootstrap section of the configuration schema (src/config/schema.ts): cdktf.json `context.bootstrap`.
+ * To add a key: add it here with a block from src/config/schema-kit.ts and a description, to
+ * `BootstrapSettings` and `DEFAULT_BOOTSTRAP_SETTINGS`, and to `toSettings` below; then `npm run schema`.
+ */
+export const bootstrapSchema = z
+  .union(
+    [
+      flag(),
+      strict(
+        {
+          accountId: text(AWS_ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"')
+            .describe("The AWS account (12 digits): makes every ARN literal. Default: read at plan time.")
+            .optional(),
+          region: text(AWS_REGION, "an AWS region such as us-east-1")
+            .describe(
+              "Region of the sops keys, the monitoring and the stack's provider. Default: the project's region.",
+            )
+            .optional(),
+          environments: list(environmentName, "an array of environment names", (names) => {
+            return duplicates(names, ifString).map((dup) => ({
+              index: dup.index,
+              complaint: {
+                kind: "invalid",
+                problem: `lists "${dup.key}" twice`,
+                fix: 'list each environment once in "{parent}"',
+              },
+            }));
+          })
+            .describe(
+              "Environments to create keys and policies for in addition to the folders under secrets/.",
+            )
+            .optional(),
+          keyDeletionWindowInDays: integer(7, 30, "KMS accepts a waiting period of 7 to 30 days")
+            .describe("Days, 7 to 30, before a key scheduled for deletion is deleted. Default: 30.")
+            .optional(),
+          stateBucketNoncurrentVersionDays: integer(1, 36500, "S3 needs at least 1 day")
+            .describe("Days the state bucket keeps a noncurrent state version. Default: 90.")
+            .optional(),
+          monitoring: flag()
+            .describe(
+              "Whether to create the failed-decrypt metric filters, alarm and SNS topic. Default: true.",
+            )
+            .optional(),
+          cloudTrailLogGroupName: text(
+            LOG_GROUP,
+            "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
+          )
+            .describe(
+              "The existing CloudWatch Logs group CloudTrail delivers to. Default: CloudTrail/DefaultLogGroup.",
+            )
+            .optional(),
+          alarmEmail: text(EMAIL, "an e-mail address")
+            .describe("E-mail address subscribed to the alarm topic. Default: no subscription.")
+            .optional(),
+          failedDecryptThreshold: integer(1, 1_000_000, "the alarm needs at least 1 failed call")
+            .describe(
+              "Failed Decrypt calls on the sops keys within 5 minutes that raise the alarm. Default: 1.",
+            )
+            .optional(),
+          access: keyed(
+            keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
+              const problem = environmentNameProblem(env);
+              return problem === undefined
+                ? undefined
+                : {
+                    kind: "invalid",
+                    problem: `names an invalid environment: "${env}" ${problem}`,
+                    fix: 'rename or remove "{path}"',
+                  };
+            }),
+            strict(
+              { editors: principals.optional(), deployers: principals.optional() },
+              'an object with "editors" and/or "deployers"',
+            ),
+            'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
+          )
+            .describe(
+              "Policy attachments per environment: who gets sops-<env>-editors and sops-<env>-deployers.",
+            )
+            .optional(),
+          remoteState: flag()
+            .describe("Whether the bootstrap stack's own state is in the state bucket. Default: false.")
+            .optional(),
+        },
+        "true or an object of settings",
+      ),
+    ],
+    { error: mustBe("true or an object of settings") },
+  )
+  .describe(
+    "The opt-in bootstrap stack (KMS keys, state bucket, IAM policies, monitoring): true or settings.",
+  );
+
+type BootstrapInput = Exclude<z.output<typeof bootstrapSchema>, boolean>;
+
+function toSettings(value: BootstrapInput): BootstrapSettings {
+  const d = DEFAULT_BOOTSTRAP_SETTINGS;
+  const names = (p: z.output<typeof principals> | undefined): PrincipalNames => ({
+    roles: p?.roles ?? [],
+    groups: p?.groups ?? [],
+    users: p?.users ?? [],
+  });
+  const access: Record<string, EnvironmentAccess> = Object.create(null) as Record<string, EnvironmentAccess>;
+  for (const [env, a] of Object.entries(value.access ?? {}))
+    access[env] = { editors: names(a.editors), deployers: names(a.deployers) };
+  return {
+    ...(value.accountId !== undefined && { accountId: value.accountId }),
+    ...(value.region !== undefined && { region: value.region }),
+    environments: value.environments ?? d.environments,
+    keyDeletionWindowInDays: value.keyDeletionWindowInDays ?? d.keyDeletionWindowInDays,
+    stateBucketNoncurrentVersionDays:
+      value.stateBucketNoncurrentVersionDays ?? d.stateBucketNoncurrentVersionDays,
+    monitoring: value.monitoring ?? d.monitoring,
+    cloudTrailLogGroupName: value.cloudTrailLogGroupName ?? d.cloudTrailLogGroupName,
+    ...(value.alarmEmail !== undefined && { alarmEmail: value.alarmEmail }),
+    failedDecryptThreshold: value.failedDecryptThreshold ?? d.failedDecryptThreshold,
+    access: value.access === undefined ? d.access : access,
+    remoteState: value.remoteState ?? d.remoteState,
+  };
+}
 
 export interface BootstrapConfigResult {
   /** Undefined when `value` has errors. */
@@ -109,46 +268,21 @@ export interface BootstrapConfigResult {
  * `false` mean "not enabled": no settings and no diagnostics.
  */
 export function parseBootstrapConfig(value: unknown): BootstrapConfigResult {
-  const diagnostics: Diagnostic[] = [];
-  if (value === undefined || value === false) return { diagnostics };
-  if (value === true) return { settings: DEFAULT_BOOTSTRAP_SETTINGS, diagnostics };
-  if (!isObject(value)) {
-    diagnostics.push(configWrongType(AT, "true or an object of settings", value));
-    return { diagnostics };
-  }
-  for (const key of Object.keys(value))
-    if (!KEYS.includes(key)) diagnostics.push(configUnknownKey(`${AT}.${key}`, KEYS));
-  const r = new Reader(value, diagnostics);
-  const d = DEFAULT_BOOTSTRAP_SETTINGS;
-  const accountId = r.string("accountId", ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"');
-  const region = r.string("region", REGION, "an AWS region such as us-east-1");
-  const alarmEmail = r.string("alarmEmail", EMAIL, "an e-mail address");
-  const settings: BootstrapSettings = {
-    ...(accountId !== undefined && { accountId }),
-    ...(region !== undefined && { region }),
-    environments: environmentList(value.environments, `${AT}.environments`, diagnostics) ?? d.environments,
-    keyDeletionWindowInDays:
-      r.integer("keyDeletionWindowInDays", 7, 30, "KMS accepts a waiting period of 7 to 30 days") ??
-      d.keyDeletionWindowInDays,
-    stateBucketNoncurrentVersionDays:
-      r.integer("stateBucketNoncurrentVersionDays", 1, 36500, "S3 needs at least 1 day") ??
-      d.stateBucketNoncurrentVersionDays,
-    monitoring: r.boolean("monitoring") ?? d.monitoring,
-    cloudTrailLogGroupName:
-      r.string(
-        "cloudTrailLogGroupName",
-        LOG_GROUP,
-        "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
-      ) ?? d.cloudTrailLogGroupName,
-    ...(alarmEmail !== undefined && { alarmEmail }),
-    failedDecryptThreshold:
-      r.integer("failedDecryptThreshold", 1, 1_000_000, "the alarm needs at least 1 failed call") ??
-      d.failedDecryptThreshold,
-    access: accessMap(value.access, `${AT}.access`, diagnostics) ?? d.access,
-    remoteState: r.boolean("remoteState") ?? d.remoteState,
-  };
-  if (diagnostics.some((x) => x.severity === "error")) return { diagnostics };
-  return { settings, diagnostics };
+  if (value === undefined) return { diagnostics: [] };
+  const reserved = reservedKeyDiagnostics(value, AT);
+  const result = bootstrapSchema.safeParse(value);
+  if (!result.success || reserved.length > 0)
+    return { diagnostics: [...reserved, ...(result.success ? [] : diagnosticsOf(result.error.issues, AT))] };
+  return bootstrapSettingsOf(result.data);
+}
+
+/** The settings from an already validated `context.bootstrap` value. */
+export function bootstrapSettingsOf(
+  value: z.output<typeof bootstrapSchema> | undefined,
+): BootstrapConfigResult {
+  if (value === undefined || value === false) return { diagnostics: [] };
+  if (value === true) return { settings: DEFAULT_BOOTSTRAP_SETTINGS, diagnostics: [] };
+  return { settings: toSettings(value), diagnostics: [] };
 }
 
 /** The environments the bootstrap stack manages: the folders plus `settings.environments`, sorted, once each. */
@@ -169,165 +303,4 @@ export function checkBootstrapBackend(backend: BackendConfig): Diagnostic[] {
       'set "context.backend" to { "type": "s3", "bucket": "<name>" }, or remove "context.bootstrap"',
     ),
   ];
-}
-
-/** Why `name` cannot be an environment, or undefined when it can. */
-export function environmentNameProblem(name: string): string | undefined {
-  if (!ENVIRONMENT_NAME.test(name))
-    return "must start with a letter or digit and contain only letters, digits, '-' and '_'";
-  if (name.length > ENVIRONMENT_NAME_MAX_LENGTH)
-    return `is ${name.length} characters long; the maximum is ${ENVIRONMENT_NAME_MAX_LENGTH}`;
-  if (name === BOOTSTRAP_STACK_NAME) return `is reserved for the bootstrap stack`;
-  return undefined;
-}
-
-class Reader {
-  constructor(
-    private readonly obj: Record<string, unknown>,
-    private readonly diagnostics: Diagnostic[],
-  ) {}
-
-  string(key: string, pattern: RegExp, expected: string): string | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "string" || !pattern.test(v)) {
-      this.diagnostics.push(configWrongType(`${AT}.${key}`, expected, v));
-      return undefined;
-    }
-    return v;
-  }
-
-  integer(key: string, min: number, max: number, why: string): number | undefined {
-    const v = this.obj[key];
-    const p = `${AT}.${key}`;
-    if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isInteger(v)) {
-      this.diagnostics.push(configWrongType(p, "an integer", v));
-      return undefined;
-    }
-    if (v < min || v > max) {
-      this.diagnostics.push(
-        configInvalidValue(p, `is ${v}; ${why}`, `set "${p}" to a number from ${min} to ${max}`),
-      );
-      return undefined;
-    }
-    return v;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const v = this.obj[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "boolean") {
-      this.diagnostics.push(configWrongType(`${AT}.${key}`, "true or false", v));
-      return undefined;
-    }
-    return v;
-  }
-}
-
-function environmentList(v: unknown, p: string, diagnostics: Diagnostic[]): string[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) {
-    diagnostics.push(configWrongType(p, "an array of environment names", v));
-    return undefined;
-  }
-  const out: string[] = [];
-  v.forEach((item, i) => {
-    const ip = `${p}[${i}]`;
-    if (typeof item !== "string") diagnostics.push(configWrongType(ip, "an environment name", item));
-    else {
-      const problem = environmentNameProblem(item);
-      if (problem)
-        diagnostics.push(configInvalidValue(ip, `("${item}") ${problem}`, `rename or remove "${ip}"`));
-      else if (out.includes(item))
-        diagnostics.push(
-          configInvalidValue(ip, `lists "${item}" twice`, `list each environment once in "${p}"`),
-        );
-      else out.push(item);
-    }
-  });
-  return out;
-}
-
-function accessMap(
-  v: unknown,
-  p: string,
-  diagnostics: Diagnostic[],
-): Record<string, EnvironmentAccess> | undefined {
-  if (v === undefined) return undefined;
-  if (!isObject(v)) {
-    diagnostics.push(
-      configWrongType(
-        p,
-        'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
-        v,
-      ),
-    );
-    return undefined;
-  }
-  const out: Record<string, EnvironmentAccess> = {};
-  for (const [env, value] of Object.entries(v)) {
-    const ep = `${p}.${env}`;
-    const problem = environmentNameProblem(env);
-    if (problem) {
-      diagnostics.push(
-        configInvalidValue(
-          ep,
-          `names an invalid environment: "${env}" ${problem}`,
-          `rename or remove "${ep}"`,
-        ),
-      );
-      continue;
-    }
-    if (!isObject(value)) {
-      diagnostics.push(configWrongType(ep, 'an object with "editors" and/or "deployers"', value));
-      continue;
-    }
-    for (const key of Object.keys(value))
-      if (!ACCESS_KEYS.includes(key)) diagnostics.push(configUnknownKey(`${ep}.${key}`, ACCESS_KEYS));
-    out[env] = {
-      editors: principals(value.editors, `${ep}.editors`, diagnostics),
-      deployers: principals(value.deployers, `${ep}.deployers`, diagnostics),
-    };
-  }
-  return out;
-}
-
-function principals(v: unknown, p: string, diagnostics: Diagnostic[]): PrincipalNames {
-  const out = { roles: [] as string[], groups: [] as string[], users: [] as string[] };
-  if (v === undefined) return out;
-  if (!isObject(v)) {
-    diagnostics.push(
-      configWrongType(p, 'an object with "roles", "groups" and/or "users" arrays of IAM names', v),
-    );
-    return out;
-  }
-  for (const key of Object.keys(v))
-    if (!(PRINCIPAL_KEYS as readonly string[]).includes(key))
-      diagnostics.push(configUnknownKey(`${p}.${key}`, PRINCIPAL_KEYS));
-  for (const kind of PRINCIPAL_KEYS) {
-    const list = v[kind];
-    const kp = `${p}.${kind}`;
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) {
-      diagnostics.push(configWrongType(kp, `an array of IAM ${kind.slice(0, -1)} names`, list));
-      continue;
-    }
-    list.forEach((name, i) => {
-      if (typeof name !== "string" || !IAM_NAME.test(name))
-        diagnostics.push(
-          configWrongType(`${kp}[${i}]`, `an IAM ${kind.slice(0, -1)} name (no path, no ARN)`, name),
-        );
-      else if (out[kind].includes(name))
-        diagnostics.push(
-          configInvalidValue(`${kp}[${i}]`, `lists "${name}" twice`, `list each name once in "${kp}"`),
-        );
-      else out[kind].push(name);
-    });
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -4,12 +4,8 @@
  * new-env` and the stack agree without loading cdktf.
  */
 
-/** The opt-in bootstrap stack's name; an environment folder may not use it (its state key would collide). */
-export const BOOTSTRAP_STACK_NAME = "bootstrap";
-
-/** An environment name: what the names rule accepts for a folder under secrets/. */
-export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-export const ENVIRONMENT_NAME_MAX_LENGTH = 64;
+/** The bootstrap stack's name: defined with the environment-name rules it constrains. */
+export { BOOTSTRAP_STACK_NAME } from "../config/names";
 
 /** `alias/sops-<env>`: the alias of an environment's sops key. */
 export function sopsKeyAlias(environment: string): string {

@@ -1,7 +1,8 @@
 import type { BootstrapSettings } from "../bootstrap/bootstrap-config";
 
 /**
- * The project's configuration: cdktf.json `context`, with defaults. See README, "Configuration".
+ * The project's configuration: cdktf.json `context`, with defaults. See README, "Configuration". Validated by
+ * the one schema in ./schema.ts; ./load-config.ts builds these types from it.
  */
 
 export interface ReplicaConfig {
@@ -67,7 +68,7 @@ export interface ProjectConfig {
   /** Global settings; each environment starts from these. */
   readonly defaults: EnvironmentSettings;
   readonly backend: BackendConfig;
-  /** Per-environment overrides, keyed by environment folder name. */
+  /** Per-environment overrides, keyed by environment folder name (an object without prototype: read own keys). */
   readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
   /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set (or false). */
   readonly bootstrap?: BootstrapSettings;
@@ -89,7 +90,8 @@ export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";
 
 /** The settings of one environment: its overrides over the global settings (tags are merged). */
 export function settingsFor(config: ProjectConfig, environment: string): EnvironmentSettings {
-  const overrides = config.environments[environment] ?? {};
+  // Own keys only: an environment named `constructor` or `toString` never reads an inherited property.
+  const overrides = Object.hasOwn(config.environments, environment) ? config.environments[environment] : {};
   return {
     ...config.defaults,
     ...overrides,

@@ -3,8 +3,8 @@
  * `.sops.yaml` text, the bootstrap settings) to the files to write and the next steps, or to every reason to
  * refuse. Nothing is written unless everything checks out.
  */
-import { environmentNameProblem } from "../bootstrap/bootstrap-config";
 import { sopsKeyAliasArn } from "../bootstrap/bootstrap-names";
+import { AWS_REGION_SOURCE, environmentNameProblem } from "../config/names";
 import {
   addCreationRule,
   readCreationRules,
@@ -13,8 +13,9 @@ import {
 } from "./sops-creation-rule";
 
 /** A KMS key ARN (key ID or multi-Region `mrk-` ID) or alias ARN, as sops accepts in a creation rule's `kms`. */
-export const KMS_ARN =
-  /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
+export const KMS_ARN = new RegExp(
+  `^arn:aws[a-z-]*:kms:${AWS_REGION_SOURCE}:\\d{12}:(key\\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\\/[A-Za-z0-9/_-]+)$`,
+);
 
 export interface NewEnvInput {
   readonly name: string;

@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseBootstrapConfig } from "../bootstrap/bootstrap-config";
-import { ENVIRONMENT_NAME } from "../bootstrap/bootstrap-names";
 import { loadConfig } from "../config/load-config";
+import { ENVIRONMENT_NAME } from "../config/names";
 import { formatDiagnostic } from "../diagnostics";
 import { NEW_ENV_USAGE, parseNewEnvArgs } from "./new-env-args";
 import { NewEnvInput, planNewEnvironment } from "./new-env";

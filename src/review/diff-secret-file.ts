@@ -5,7 +5,8 @@
  */
 import { compare } from "../discovery/discover-secrets";
 import { ParsedSopsFile } from "../sops/parse-sops-file";
-import { forEachRecipientEntry, isObject, Recipient, SopsMetadata } from "../sops/sops-metadata";
+import { forEachRecipientEntry, Recipient, SopsMetadata } from "../sops/sops-metadata";
+import { isObject } from "../util/is-object";
 
 /** A leaf of the data tree, reduced to what may be compared and shown: never the plaintext itself. */
 interface Leaf {

@@ -1,7 +1,8 @@
 import { Diagnostic } from "../diagnostics";
 import { InputType } from "../discovery/discover-secrets";
 import { encryptionRules, formatKeyPath, parseEncValue } from "../sops/encrypted-values";
-import { isObject, isRfc3339Date, metadataShapeProblems, MetadataShapeProblem } from "../sops/sops-metadata";
+import { isRfc3339Date, metadataShapeProblems, MetadataShapeProblem } from "../sops/sops-metadata";
+import { isObject } from "../util/is-object";
 import { Rule } from "./rule";
 import { diagnostic } from "./support";
 

@@ -1,14 +1,11 @@
 import { secretNameFor, settingsFor } from "../config/config";
+import { environmentNameProblem } from "../config/names";
 import { Diagnostic } from "../diagnostics";
 import { SECRETS_DIR, SecretFileRef } from "../discovery/discover-secrets";
 import { terraformIdFor } from "../discovery/terraform-id";
 import { Rule } from "./rule";
 import { diagnostic, environmentFolders } from "./support";
 
-const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-const ENV_NAME_MAX = 64;
-/** The name the opt-in bootstrap stack uses. */
-const RESERVED_ENV_NAMES = new Set(["bootstrap"]);
 /** Secrets Manager: 1-512 characters of A-Z a-z 0-9 / _ + = . @ - */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** AWS appends "-" and six random characters to a secret's ARN; a name ending that way confuses ARN lookups. */
@@ -31,13 +28,7 @@ export const names: Rule = {
     const out: Diagnostic[] = [];
     for (const env of environmentFolders(context)) {
       const where = `${SECRETS_DIR}/${env}`;
-      const problem = !ENV_NAME.test(env)
-        ? "must start with a letter or digit and contain only letters, digits, _ and -"
-        : env.length > ENV_NAME_MAX
-          ? `is ${env.length} characters long (at most ${ENV_NAME_MAX})`
-          : RESERVED_ENV_NAMES.has(env)
-            ? "is reserved for the bootstrap stack"
-            : undefined;
+      const problem = environmentNameProblem(env);
       if (problem)
         out.push(
           diagnostic(

@@ -1,3 +1,4 @@
+import { ENVIRONMENT_NAME_SOURCE } from "../config/names";
 import { Diagnostic } from "../diagnostics";
 import { SECRETS_DIR } from "../discovery/discover-secrets";
 import { CreationRule, kmsArnsOf, SOPS_CONFIG_FILE } from "../sops/sops-config";
@@ -7,7 +8,7 @@ import { diagnostic, environmentFolders, sopsConfigFacts } from "./support";
 /** Paths tried for an environment that may have no file of every kind (or none at all). */
 const PROBE_EXTENSIONS = ["json", "yaml", "yml", "env"];
 /** `secrets/<env>/` written literally in a path_regex (slashes possibly escaped). */
-const LITERAL_ENV = new RegExp(`${SECRETS_DIR}\\\\?/([A-Za-z0-9][A-Za-z0-9_-]*)\\\\?/`, "g");
+const LITERAL_ENV = new RegExp(`${SECRETS_DIR}\\\\?/(${ENVIRONMENT_NAME_SOURCE})\\\\?/`, "g");
 
 /** SS006: one KMS key ARN is named by the creation rules of two different environments. */
 export const sharedKmsKey: Rule = {

@@ -6,7 +6,8 @@ import { Document, isAlias, isCollection, LineCounter, parseDocument, visit } fr
 import { Diagnostic } from "../diagnostics";
 import { secretFileParseError } from "../errors";
 import { InputType } from "../discovery/discover-secrets";
-import { isObject, readSopsMetadata, SopsMetadata } from "./sops-metadata";
+import { isObject } from "../util/is-object";
+import { readSopsMetadata, SopsMetadata } from "./sops-metadata";
 
 export interface ParsedSopsFile {
   /** The file's data without the `sops` key. For dotenv: a flat object of strings. */

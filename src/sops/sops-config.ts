@@ -23,7 +23,8 @@ import * as path from "path";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { RULE_FIELDS } from "./encrypted-values";
 import { tryCompileGoRegExp } from "./go-regexp";
-import { EncryptionSettings, isObject, Recipient, RecipientType } from "./sops-metadata";
+import { isObject } from "../util/is-object";
+import { EncryptionSettings, Recipient, RecipientType } from "./sops-metadata";
 
 export const SOPS_CONFIG_FILE = ".sops.yaml";
 /** The name people expect to work, which sops ignores. */

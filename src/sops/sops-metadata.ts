@@ -1,6 +1,7 @@
 /**
  * The `sops` metadata block of an encrypted file, read without decrypting anything.
  */
+import { isObject } from "../util/is-object";
 
 export type RecipientType = "kms" | "age" | "pgp" | "gcp_kms" | "azure_kv" | "hc_vault";
 
@@ -243,8 +244,4 @@ export function metadataShapeProblems(raw: Readonly<Record<string, unknown>>): M
       });
   }
   return out;
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,0 +1,278 @@
+/**
+ * The one schema of the project's configuration: cdktf.json `context`. It validates (src/config/load-config.ts
+ * turns its issues into path-named diagnostics) and it generates the committed JSON Schema for editors
+ * (schema/cdktf.schema.json, `npm run schema`).
+ *
+ * To add a key:
+ * 1. add it to the right shape below (`settingsShape` for a setting that can also be set per environment,
+ *    `contextShape` for a top-level one, a backend's shape, or `bootstrapSchema` in
+ *    src/bootstrap/bootstrap-config.ts) with a block from ./schema-kit.ts (`text`, `integer`, `flag`, `list`,
+ *    `strict`, `keyed`...) and `.describe()`: the description is what editors show;
+ * 2. add it to the typed configuration (src/config/config.ts) and to `toProjectConfig` in load-config.ts;
+ * 3. run `npm run schema` and commit schema/cdktf.schema.json; add the README "Configuration" row.
+ * A new backend type is one more member of `backendSchema`'s discriminated union.
+ */
+import { z } from "zod";
+import { bootstrapSchema } from "../bootstrap/bootstrap-config";
+import { isObject } from "../util/is-object";
+import {
+  AWS_REGION,
+  DYNAMODB_TABLE,
+  ENVIRONMENT_NAME,
+  ENVIRONMENT_NAME_MAX_LENGTH,
+  environmentNameProblem,
+  IAM_ROLE_ARN,
+  KMS_KEY_ID,
+  S3_BUCKET,
+  TAG_KEY,
+  TAG_VALUE,
+} from "./names";
+import {
+  checkedText,
+  Complaint,
+  duplicates,
+  flag,
+  ifString,
+  integer,
+  keyed,
+  keyName,
+  list,
+  mustBe,
+  refineWith,
+  strict,
+  text,
+} from "./schema-kit";
+
+const REGION_EXPECTED = "an AWS region such as us-east-1";
+const REPLICA_REGION_EXPECTED = "an AWS region such as eu-west-1";
+const ROLE_EXPECTED = "an IAM role ARN (arn:aws:iam::<account>:role/<name>)";
+const KMS_EXPECTED = "a KMS key ID, key ARN, alias ARN or alias/<name>";
+/** A Terraform version constraint: one or more comma-separated `[op] version` terms. */
+const VERSION_CONSTRAINT =
+  /^\s*(?:(?:[<>]=?|~>|!?=)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?\s*)(?:,\s*(?:[<>]=?|~>|!?=)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?\s*)*$/;
+
+/**
+ * Keys cdktf itself reads from `context` (feature flags); they are allowed and ignored here.
+ */
+export const CDKTF_CONTEXT_KEYS = [
+  "excludeStackIdFromLogicalIds",
+  "allowSepCharsInLogicalIds",
+  "cdktfRelativeModules",
+  "cdktfStaticModuleAssetHash",
+] as const;
+
+const tagKey = keyName(TAG_KEY, 128, (key) =>
+  TAG_KEY.test(key) && !key.toLowerCase().startsWith("aws:")
+    ? undefined
+    : {
+        kind: "invalid",
+        problem: "is not a valid AWS tag key",
+        fix: "use 1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:",
+      },
+);
+
+const tags = keyed(
+  tagKey,
+  z
+    .string({ error: mustBe("a tag value (0-256 letters, digits, spaces and _ . : / = + - @)") })
+    .regex(TAG_VALUE, { error: mustBe("a tag value (0-256 letters, digits, spaces and _ . : / = + - @)") }),
+  "an object of tag names to string values",
+);
+
+const replica = z.union(
+  [
+    text(AWS_REGION, REPLICA_REGION_EXPECTED),
+    strict(
+      {
+        region: text(AWS_REGION, REPLICA_REGION_EXPECTED).describe("Region to replicate the secret to."),
+        kmsKeyId: text(KMS_KEY_ID, KMS_EXPECTED)
+          .describe("KMS key for the replica. Default: the AWS managed key aws/secretsmanager there.")
+          .optional(),
+      },
+      'a region or a { "region", "kmsKeyId" } object',
+    ),
+  ],
+  { error: mustBe('a region or a { "region", "kmsKeyId" } object') },
+);
+
+function secretNameTemplateProblem(template: string): Complaint | undefined {
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+    .map((m) => m[1])
+    .filter((k) => k !== "env" && k !== "name");
+  if (unknown.length > 0)
+    return {
+      kind: "invalid",
+      problem: `uses unknown placeholder(s) {${unknown.join("}, {")}}`,
+      fix: 'use only {env} and {name} in "{path}"',
+    };
+  if (!template.includes("{name}"))
+    return {
+      kind: "invalid",
+      problem: "has no {name} placeholder, so every secret of an environment would get the same name",
+      fix: 'include {name} in "{path}", e.g. "{env}/{name}"',
+    };
+  return undefined;
+}
+
+/** Settings that can be set globally and overridden per environment under `environments.<env>`. */
+export const settingsShape = {
+  region: text(AWS_REGION, REGION_EXPECTED)
+    .describe("AWS region of the provider (where the secrets are created). Default: us-east-1.")
+    .optional(),
+  assumeRoleArn: text(IAM_ROLE_ARN, ROLE_EXPECTED)
+    .describe("Role the AWS provider assumes. Default: the ambient credentials.")
+    .optional(),
+  tags: tags
+    .describe("Default tags on every resource; per-environment tags merge over global ones.")
+    .optional(),
+  recoveryWindowInDays: refineWith(
+    integer(
+      0,
+      30,
+      "Secrets Manager accepts 0 (delete without recovery) or 7 to 30",
+      'set "{path}" to 0 or a number from 7 to 30',
+    ),
+    (days) =>
+      days > 0 && days < 7
+        ? {
+            kind: "invalid",
+            problem: `is ${days}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
+            fix: 'set "{path}" to 0 or a number from 7 to 30',
+          }
+        : undefined,
+  )
+    .describe("Days a deleted secret stays recoverable: 0 (delete at once) or 7 to 30. Default: 30.")
+    .optional(),
+  replicaRegions: list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
+    const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
+    return duplicates(items, regionOf).map((dup) => ({
+      complaint: {
+        kind: "invalid",
+        problem: `lists region ${dup.key} twice`,
+        fix: 'list each replica region once in "{path}"',
+      },
+    }));
+  })
+    .describe("Regions to replicate each secret to: region names or { region, kmsKeyId }. Default: none.")
+    .optional(),
+  kmsKeyId: text(KMS_KEY_ID, KMS_EXPECTED)
+    .describe(
+      "KMS key Secrets Manager encrypts the secrets with. Default: the AWS managed key aws/secretsmanager.",
+    )
+    .optional(),
+  secretNameTemplate: checkedText("a string", secretNameTemplateProblem)
+    .describe("Secret name template with {env} and {name}. Default: {env}/{name}.")
+    .optional(),
+  writeOnly: flag()
+    .describe(
+      "Write-only mode: ephemeral sops_file and secret_string_wo, no decrypted value in state. Default: false.",
+    )
+    .optional(),
+  awsProviderVersion: text(VERSION_CONSTRAINT, 'a Terraform version constraint such as "6.25.0" or "~> 6.50"')
+    .describe("Version constraint for hashicorp/aws in required_providers. Default: 6.25.0.")
+    .optional(),
+};
+
+const environmentSettings = strict(settingsShape, "an object of settings");
+
+const environmentKey = keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
+  const problem = environmentNameProblem(env);
+  return problem === undefined
+    ? undefined
+    : {
+        kind: "invalid",
+        problem: `names an invalid environment: "${env}" ${problem}`,
+        fix: 'rename or remove "{path}" (environment names are the folders under secrets/)',
+      };
+});
+
+const s3Backend = strict(
+  {
+    type: z.literal("s3").describe("Terraform's S3 backend (the default).").optional(),
+    bucket: text(S3_BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+      .describe("State bucket. Default: my-terraform-state-bucket, a placeholder: set your own.")
+      .optional(),
+    region: text(AWS_REGION, REGION_EXPECTED)
+      .describe("Region of the state bucket. Default: the global region.")
+      .optional(),
+    keyPrefix: text(/^[^/].*[^/]$|^[^/]$/, "a key prefix without leading or trailing slash")
+      .describe("Prefix of the state key <keyPrefix>/<env>/terraform.tfstate. Default: secrets.")
+      .optional(),
+    dynamodbTable: text(DYNAMODB_TABLE, "a DynamoDB table name")
+      .describe("DynamoDB table for state locking. Default: none, S3 native locking (use_lockfile).")
+      .optional(),
+    kmsKeyId: text(KMS_KEY_ID, KMS_EXPECTED)
+      .describe("KMS key that encrypts the state objects. Default: the bucket's default encryption.")
+      .optional(),
+    roleArn: text(IAM_ROLE_ARN, ROLE_EXPECTED).describe("Role assumed to reach the state bucket.").optional(),
+  },
+  "an object",
+);
+
+const localBackend = strict(
+  {
+    type: z.literal("local").describe("Local state files (for trying the project out)."),
+    directory: text(/^(?!\/)(?![A-Za-z]:)[^\0]+$/, "a relative folder path")
+      .describe("Folder, relative to the project root, for <env>.tfstate files. Default: terraform-state.")
+      .optional(),
+  },
+  "an object",
+);
+
+const backendTypeError = mustBe('"s3" or "local"');
+/** Where the stacks keep their Terraform state. Add a backend type as one more member. */
+export const backendSchema = z
+  .discriminatedUnion("type", [s3Backend, localBackend], {
+    error: (issue) =>
+      issue.code === "invalid_union"
+        ? backendTypeError({
+            code: "invalid_type",
+            input: (issue.input as { type?: unknown } | undefined)?.type,
+          })
+        : mustBe("an object")(issue),
+  })
+  .describe("Where the stacks keep their Terraform state: S3 (default) or local files.");
+
+/** cdktf.json `context`. */
+export const contextShape = {
+  ...settingsShape,
+  backend: backendSchema.optional(),
+  environments: keyed(environmentKey, environmentSettings, "an object keyed by environment name")
+    .describe("Per-environment overrides, keyed by environment folder name.")
+    .optional(),
+  bootstrap: bootstrapSchema.optional(),
+  ...Object.fromEntries(
+    CDKTF_CONTEXT_KEYS.map((key) => [
+      key,
+      z.unknown().describe("A cdktf feature flag (read by cdktf itself).").optional(),
+    ]),
+  ),
+};
+
+export const contextSchema = strict(contextShape, "an object").describe(
+  'The sops-secrets configuration (see README, "Configuration").',
+);
+
+export type ContextInput = z.output<typeof contextSchema>;
+
+/** cdktf.json: cdktf's own keys are left to cdktf; `context` is this project's configuration. */
+export const cdktfJsonSchema = z
+  .looseObject({
+    $schema: z.string().describe("The JSON Schema this file follows (for editors).").optional(),
+    context: contextSchema.optional(),
+  })
+  .describe("cdktf.json of a sops-secrets project");
+
+/** Where the generated JSON Schema of cdktf.json is committed, relative to the project root. */
+export const CONFIG_JSON_SCHEMA_FILE = "schema/cdktf.schema.json";
+
+/**
+ * The JSON Schema of cdktf.json (draft 2020-12) as the committed file's text: generated from `cdktfJsonSchema`,
+ * never edited by hand. It describes what the input may hold, so editors complete and check `context`; the
+ * checks it cannot express (the recovery window's 1-6 gap, duplicates, placeholders in secretNameTemplate,
+ * `bootstrap` as an environment name) are made by `npm run check` and synth.
+ */
+export function configJsonSchemaText(): string {
+  const schema = z.toJSONSchema(cdktfJsonSchema, { io: "input", unrepresentable: "any" });
+  return `${JSON.stringify({ ...schema, title: "cdktf.json (sops-secrets)" }, null, 2)}\n`;
+}
