@@ -5,7 +5,7 @@ import { REVIEW_COMMENT_MARKER } from "../../src/review/render-review";
 import { runReviewCli } from "../../src/review/review-cli";
 import { AGE_RECIPIENT, buildScenario, LEAKED_PLAINTEXT, PLAINTEXTS, SECOND_KMS } from "./scenario";
 import { TempRepo } from "./temp-repo";
-import { sopsShapedContent } from "../../test-support/sops-shaped-file";
+import { PLACEHOLDER_KMS_ARN, sopsShapedContent } from "../../test-support/sops-shaped-file";
 
 const shaped = (values: Record<string, unknown>) => sopsShapedContent(values, { format: "json" });
 
@@ -58,6 +58,8 @@ describe("npm run review on a temporary git repository", () => {
       "added secrets/qa/app.enc.env",
       "  environment qa, secret app/qa/app",
       "  new environment qa: CI deploys a new stack; it needs a GitHub environment and a role in AWS_DEPLOY_ROLES",
+      "  recipients (who can decrypt it):",
+      `    kms ${PLACEHOLDER_KMS_ARN}`,
       "  key added: API_KEY",
       "  key added: DB_URL",
       "",
@@ -83,11 +85,9 @@ describe("npm run review on a temporary git repository", () => {
     const expected = [
       "### modified: `secrets/development/api.enc.json`",
       "Environment `development`, secret `app/development/api`",
-      "| Change | Key |",
-      "| --- | --- |",
-      "| key added | `db.host` |",
-      "| key removed | `legacy` |",
-      "| value changed | `db.password` |",
+      "- key added: `db.host`",
+      "- key removed: `legacy`",
+      "- value changed: `db.password`",
       "> **⚠ PLAINTEXT: `token` was encrypted and is plaintext now (value not shown); re-encrypt it and rotate the secret**",
       "### renamed: `secrets/development/payments/stripe.enc.json` → `secrets/development/payments/stripe-eu.enc.json`",
       "> [!IMPORTANT]",
@@ -99,7 +99,9 @@ describe("npm run review on a temporary git repository", () => {
       `> - added: age \`${AGE_RECIPIENT}\``,
       `> - removed: kms \`${SECOND_KMS}\``,
       "> deleting this file schedules secret `app/production/db` for deletion (recovery window 30 days from config)",
-      "| key added | `API_KEY` |",
+      "Recipients (who can decrypt it):",
+      `- kms \`${PLACEHOLDER_KMS_ARN}\``,
+      "- key added: `API_KEY`",
     ];
     for (const line of expected) expect(lines).toContain(line);
     // the warnings are GitHub alert blocks, each preceded by a blank line
@@ -156,6 +158,8 @@ describe("npm run review on a temporary git repository", () => {
         "",
         "added secrets/dev/b.enc.json",
         "  environment dev, secret dev/b",
+        "  recipients (who can decrypt it):",
+        `    kms ${PLACEHOLDER_KMS_ARN}`,
         "  key added: b",
         "",
       ]);
@@ -193,7 +197,7 @@ describe("npm run review on a temporary git repository", () => {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr.split("\n")[0]).toBe(message);
-      expect(result.stderr).toContain("usage: npm run review -- [<base-ref>] [--markdown]");
+      expect(result.stderr).toContain("usage: npm run review -- [<base-ref>] [--markdown | --json]");
     });
 
     it("outside a git repository", () => {

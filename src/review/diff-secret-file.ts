@@ -29,6 +29,8 @@ export interface FileContentDiff {
   readonly reencrypted: boolean;
   readonly recipientsAdded: readonly Recipient[];
   readonly recipientsRemoved: readonly Recipient[];
+  /** An added file (no `before`): everyone who can decrypt it, sorted. Empty for other changes. */
+  readonly recipients: readonly Recipient[];
   /** Key paths that were `ENC[...]` before and are plaintext now: a leak. Sorted. */
   readonly becamePlaintext: readonly string[];
   /** Key paths of the new version whose value is plaintext (added or changed keys only). Sorted. */
@@ -110,6 +112,7 @@ export function diffSecretFile(before: ParsedSopsFile | undefined, after: Parsed
     reencrypted,
     recipientsAdded,
     recipientsRemoved,
+    recipients: before ? [] : sortRecipients(after.metadata?.recipients ?? []),
     becamePlaintext,
     plaintextKeys,
     newIsUnencrypted: after.metadata === undefined,
@@ -146,7 +149,7 @@ function recipientKeys(metadata?: SopsMetadata): Set<string> {
   return new Set((metadata?.recipients ?? []).map(key));
 }
 
-function sortRecipients(list: Recipient[]): Recipient[] {
+function sortRecipients(list: readonly Recipient[]): Recipient[] {
   return [...list].sort((a, b) => compare(a.type, b.type) || compare(a.id, b.id));
 }
 
