@@ -123,7 +123,7 @@ describe("a review of a file with hostile key names and a hostile file name", ()
 
   it("keeps each name on its line in the terminal too", () => {
     const text = renderText(report);
-    expect(text).not.toMatch(/[\r\u202E\u001b]/);
+    for (const ch of ["\r", "\u202E", "\u001b"]) expect(text).not.toContain(ch);
     expect(text.split("\n").filter((l) => l.startsWith("  key added: "))).toHaveLength(HOSTILE_KEYS.length);
   });
 });

@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runReviewCli } from "../../src/review/review-cli";
+import { sopsShapedContent } from "../../test-support/sops-shaped-file";
 
 const SCRIPT = path.resolve(__dirname, "../../.github/scripts/overlay-pr-data.sh");
 
@@ -60,13 +62,17 @@ describe("overlay-pr-data.sh", () => {
   let checkout: string;
 
   /** main with BASE_FILES; a pull request branch made by `change`; the checkout is a clone of main. */
-  function setup(change: (server: string) => void, mainMovesOn?: (server: string) => void): string {
+  function setup(
+    change: (server: string) => void,
+    mainMovesOn?: (server: string) => void,
+    baseFiles: Record<string, string> = {},
+  ): string {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "sops-overlay-"));
     server = path.join(dir, "server");
     checkout = path.join(dir, "checkout");
     fs.mkdirSync(server);
     git(server, "init", "-q", "-b", "main");
-    for (const [f, c] of Object.entries(BASE_FILES)) write(server, f, c);
+    for (const [f, c] of Object.entries({ ...BASE_FILES, ...baseFiles })) write(server, f, c);
     git(server, "add", "-A");
     git(server, "commit", "-q", "-m", "base");
     git(server, "checkout", "-q", "-b", "pr");
@@ -85,8 +91,8 @@ describe("overlay-pr-data.sh", () => {
     return head;
   }
 
-  function overlay(head: string) {
-    return spawnSync(SCRIPT, [head], { cwd: checkout, encoding: "utf8" });
+  function overlay(head: string, env: Record<string, string> = {}) {
+    return spawnSync(SCRIPT, [head], { cwd: checkout, encoding: "utf8", env: { ...process.env, ...env } });
   }
 
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -192,6 +198,33 @@ describe("overlay-pr-data.sh", () => {
     expect(result.stderr.split("\n").some((l) => l.startsWith("::"))).toBe(false);
     expect(tree(checkout)).toEqual(before);
     expect(git(checkout, "status", "--porcelain")).toBe("");
+  });
+
+  it("gives the review of the base commit the pull request's changes, renames included", () => {
+    const stripe = sopsShapedContent({ key: "PLAINTEXT-1" }, { format: "json", seed: "s" });
+    const head = setup(
+      (s) => {
+        git(s, "mv", "secrets/dev/keep.enc.json", "secrets/dev/kept.enc.json");
+        write(s, "secrets/dev/stripe.enc.json", stripe);
+      },
+      undefined,
+      { "secrets/dev/keep.enc.json": sopsShapedContent({ a: "PLAINTEXT-2" }, { format: "json", seed: "k" }) },
+    );
+    expect(overlay(head).status).toBe(0);
+    const base = git(checkout, "rev-parse", "HEAD").trim();
+    const review = runReviewCli([base], checkout).stdout.split("\n");
+    expect(review.filter((l) => /^(added|modified|renamed|deleted) /.test(l))).toEqual([
+      "renamed secrets/dev/keep.enc.json → secrets/dev/kept.enc.json",
+      "added secrets/dev/stripe.enc.json",
+    ]);
+    expect(review.join("\n")).not.toContain("PLAINTEXT");
+  });
+
+  it("never writes the fetch token into the repository's configuration", () => {
+    const head = setup((s) => write(s, "secrets/dev/changed.enc.json", '{"v":"pr"}\n'));
+    expect(overlay(head, { OVERLAY_GIT_TOKEN: "ghs_not-a-real-token" }).status).toBe(0);
+    expect(read(checkout, ".git/config")).not.toContain("ghs_not-a-real-token");
+    expect(git(checkout, "config", "--list")).not.toMatch(/extraheader/i);
   });
 
   it("refuses a head that is not 40 hex digits", () => {
