@@ -1,5 +1,5 @@
 /**
- * npm run review -- [<base-ref>] [--markdown]: what changes in the secrets, for reviewers, without decrypting.
+ * npm run review -- [<base-ref>] [--markdown | --json] [--plan-summaries <dir>]: what changes in the secrets, for reviewers, without decrypting.
  * Exit 0 normally, 2 on usage errors (bad ref, not a git repository). See docs/ci-and-review.md.
  */
 import { runReviewCli } from "../src/review/review-cli";

@@ -5,6 +5,10 @@ import { parseSopsFile, ParsedSopsFile } from "../../src/sops/parse-sops-file";
 import { InputType } from "../../src/discovery/discover-secrets";
 import { sopsShapedContent } from "../../test-support/sops-shaped-file";
 import { sopsAddKeys, sopsEdit } from "./temp-repo";
+import { runCheck } from "../../src/check/run-check";
+import { makeTempRepo, removeTempRepos } from "../../test-support/temp-repo";
+
+afterAll(removeTempRepos);
 
 function parse(text: string, type: InputType = "json"): ParsedSopsFile {
   const result = parseSopsFile("x", text, type);
@@ -185,5 +189,19 @@ describe("reviewChanges", () => {
       ["secrets/qa/a.enc.json", true],
       ["secrets/qa/b.enc.json", false],
     ]);
+  });
+});
+
+describe("one key-path format for check and review", () => {
+  it("review names a plaintext odd key exactly as check's SS002 does", () => {
+    const values = { "odd key": "PLAINTEXT-1", "a.b": { "c`d": "PLAINTEXT-2" }, ok: "PLAINTEXT-3" };
+    const content = sopsShapedContent(values, { format: "json", leavePlain: ["odd key", "c`d"] });
+    const root = makeTempRepo({ "secrets/dev/x.enc.json": content });
+    const check = runCheck([], root).stdout;
+    const diff = diffSecretFile(undefined, parse(content));
+    expect(diff.keysAdded).toEqual(['["a.b"]["c`d"]', '["odd key"]', "ok"]);
+    expect(diff.plaintextKeys).toEqual(['["a.b"]["c`d"]', '["odd key"]']);
+    expect(check).toContain('the value at "["a.b"]["c`d"]" is plaintext');
+    for (const key of diff.plaintextKeys) expect(check).toContain(`"${key}"`);
   });
 });

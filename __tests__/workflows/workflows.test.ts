@@ -1,6 +1,7 @@
 /**
- * The GitHub Actions workflows: they parse, and they keep their security properties (least privilege,
- * pinned actions, one deploy per environment behind its GitHub environment, no bootstrap from CI).
+ * The GitHub Actions workflows, parsed: trusted code on untrusted data for pull requests (no job with an
+ * AWS role or a write token checks out or runs the pull request's code), least privilege per job, actions
+ * pinned by commit SHA, one deploy per environment behind its GitHub environment, no bootstrap from CI.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -8,6 +9,7 @@ import { parse } from "yaml";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const SETUP_ACTION = path.join(ROOT, ".github", "actions", "setup-project", "action.yml");
 
 interface Step {
   name?: string;
@@ -17,6 +19,7 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   if?: string;
+  shell?: string;
 }
 interface Job {
   name?: string;
@@ -38,16 +41,40 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-function load(file: string): Workflow {
-  return parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
-}
+const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+const load = (file: string) => parse(text(file)) as Workflow;
 
 const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const pr = load("pull-request.yml");
+const prPlan = load("pr-plan.yml");
 const deploy = load("deploy.yml");
 const all = files.map((f) => [f, load(f)] as const);
+const jobs = all.flatMap(([f, w]) => Object.entries(w.jobs).map(([id, j]) => [`${f}:${id}`, j] as const));
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
+const setupAction = parse(fs.readFileSync(SETUP_ACTION, "utf8")) as {
+  runs: { using: string; steps: Step[] };
+};
+
+const CHECKOUT = "actions/checkout@";
+const CREDENTIALS = "aws-actions/configure-aws-credentials@";
+const OVERLAY = '.github/scripts/overlay-pr-data.sh "$HEAD_SHA"';
+const BASE_SHA = "${{ github.event.pull_request.base.sha }}";
+
+/**
+ * The pinned actions: commit of the tag (read from the actions' repositories with `git rev-list -n1 <tag>`;
+ * each tag's action.yml says `using: node24`).
+ */
+const PINS: Record<string, [string, string]> = {
+  "actions/checkout": ["3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"],
+  "actions/setup-node": ["820762786026740c76f36085b0efc47a31fe5020", "v7.0.0"],
+  "actions/cache": ["27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"],
+  "actions/github-script": ["ed597411d8f924073f98dfc5c65a23a2325f34cd", "v8.0.0"],
+  "actions/upload-artifact": ["bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"],
+  "actions/download-artifact": ["3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"],
+  "aws-actions/configure-aws-credentials": ["e6de054238d6b7531b4efff3b6587d9aade6a06c", "v6.2.3"],
+  "hashicorp/setup-terraform": ["dfe3c3f87815947d99a8997f908cb6525fc44e9e", "v4.0.1"],
+};
 
 /** cdktf-cli 0.21 commands and aliases (`npx cdktf --help`). */
 const CDKTF_COMMANDS = [
@@ -71,71 +98,200 @@ const CDKTF_COMMANDS = [
   "completion",
 ];
 
+const usesCredentials = (j: Job) => j.steps.some((s) => s.uses?.startsWith(CREDENTIALS));
+
 describe("workflows", () => {
-  it("are the pull request and deploy workflows", () => {
-    expect(files.sort()).toEqual(["deploy.yml", "pull-request.yml"]);
+  it("are the untrusted pull request checks, the trusted pull request plan and the deploy", () => {
+    expect(files.sort()).toEqual(["deploy.yml", "pr-plan.yml", "pull-request.yml"]);
   });
 
-  it("trigger on pull requests and on pushes to main", () => {
-    expect(Object.keys(pr.on)).toEqual(["pull_request"]);
+  it("trigger: pull_request for the checks, pull_request_target for plans, pushes to main for deploys", () => {
+    expect(pr.on).toEqual({ pull_request: { branches: ["main"] } });
+    expect(prPlan.on).toEqual({
+      pull_request_target: { branches: ["main"], types: ["opened", "synchronize", "reopened"] },
+    });
     expect(deploy.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  it.each(all)(
-    "%s: top-level permissions are contents: read only; CI and CHECKPOINT_DISABLE are set",
-    (_, w) => {
-      expect(w.permissions).toEqual({ contents: "read" });
-      expect(w.env).toMatchObject({ CI: "true", CHECKPOINT_DISABLE: "1" });
-    },
-  );
+  it.each(all)("%s: top-level permissions contents: read; CI and CHECKPOINT_DISABLE set", (_, w) => {
+    expect(w.permissions).toEqual({ contents: "read" });
+    expect(w.env).toMatchObject({ CI: "true", CHECKPOINT_DISABLE: "1" });
+  });
 
-  it("grants id-token: write only to the jobs that assume an environment's AWS role", () => {
-    const withToken = all.flatMap(([f, w]) =>
-      Object.entries(w.jobs)
-        .filter(([, j]) => j.permissions?.["id-token"] !== undefined)
-        .map(([id, j]) => [`${f}:${id}`, j] as const),
+  it("gives every job explicit, minimal permissions", () => {
+    const granted = Object.fromEntries(jobs.map(([id, j]) => [id, j.permissions]));
+    expect(granted).toEqual({
+      "deploy.yml:envs": { contents: "read" },
+      "deploy.yml:deploy": { contents: "read", "id-token": "write" },
+      "pr-plan.yml:envs": { contents: "read" },
+      "pr-plan.yml:plan": { contents: "read", "id-token": "write" },
+      "pr-plan.yml:review": { contents: "read", "pull-requests": "write" },
+      "pull-request.yml:check": { contents: "read" },
+    });
+    // and exactly the jobs with the OIDC token configure AWS credentials
+    for (const [id, job] of jobs)
+      expect([id, usesCredentials(job)]).toEqual([id, job.permissions?.["id-token"] === "write"]);
+  });
+
+  describe("pull requests: trusted code on untrusted data", () => {
+    it("the workflow that runs the pull request's code has no role, no token to write, no variable, no secret", () => {
+      expect(Object.keys(pr.jobs)).toEqual(["check"]);
+      const job = pr.jobs.check;
+      expect(usesCredentials(job)).toBe(false);
+      expect(JSON.stringify(pr)).not.toMatch(/\b(vars|secrets)\.|github\.token|id-token/);
+      expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+        `${CHECKOUT}${PINS["actions/checkout"][0]}`,
+        "./.github/actions/setup-project",
+        "npm run lint",
+        "npm run check",
+        "npm test",
+      ]);
+    });
+
+    it.each(Object.keys(prPlan.jobs))(
+      "pr-plan.yml:%s checks out the base commit, then overlays only the pull request's data",
+      (id) => {
+        const job = prPlan.jobs[id];
+        const checkouts = job.steps.filter((s) => s.uses?.startsWith(CHECKOUT));
+        expect(checkouts).toHaveLength(1);
+        expect(checkouts[0].with).toEqual({ ref: BASE_SHA, "fetch-depth": 0, "persist-credentials": false });
+        // the overlay runs right after the checkout, before any other code (the setup, npm, terraform)
+        const at = job.steps.indexOf(checkouts[0]);
+        expect(
+          job.steps.slice(0, at).every((s) => s.uses === undefined && !/\bnpm|npx\b/.test(s.run ?? "")),
+        ).toBe(true);
+        expect(job.steps[at + 1]).toEqual({
+          name: "Overlay the pull request's data",
+          env: {
+            HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+            OVERLAY_GIT_TOKEN: "${{ github.token }}",
+          },
+          run: OVERLAY,
+        });
+      },
     );
-    expect(withToken.map(([id]) => id).sort()).toEqual(["deploy.yml:deploy", "pull-request.yml:plan"]);
-    for (const [, job] of withToken) {
-      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-      expect(job.environment).toBe("${{ matrix.env }}");
-      expect(job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))).toBe(true);
+
+    it("no job of pr-plan.yml refers to the pull request's head other than to overlay its data", () => {
+      for (const job of Object.values(prPlan.jobs))
+        for (const s of job.steps) {
+          if (s.run === OVERLAY) continue;
+          expect(JSON.stringify(s)).not.toMatch(/pull_request\.head|head_ref|merge_commit|refs\/pull/);
+          expect(s.with?.["allow-unsafe-pr-checkout"]).toBeUndefined();
+        }
+      for (const job of Object.values(prPlan.jobs))
+        expect(JSON.stringify({ ...job, steps: [] })).not.toMatch(/pull_request\.head|head_ref/);
+    });
+
+    it("no workflow with a role or a write token installs with scripts or runs a local action from elsewhere", () => {
+      for (const [, w] of all) {
+        for (const r of runs(w)) expect(r).not.toMatch(/\bnpm (ci|install|i)\b/);
+        for (const s of steps(w).filter((x) => x.uses?.startsWith("./")))
+          expect(s.uses).toBe("./.github/actions/setup-project");
+      }
+      const install = setupAction.runs.steps.find((s) => s.run?.includes("npm ci"))!;
+      expect(install.run).toBe("npm ci --ignore-scripts --no-audit --no-fund");
+    });
+
+    it("plans run in <env>-plan with the plan role, without the state lock, and delete the saved plan", () => {
+      const job = prPlan.jobs.plan;
+      expect(job.environment).toBe("${{ matrix.env }}-plan");
+      expect(job.needs).toBe("envs");
+      expect(job.strategy?.matrix).toEqual({ env: "${{ fromJSON(needs.envs.outputs.envs) }}" });
+      expect(job.env).toEqual({
+        STACK: "${{ matrix.env }}",
+        TF_IN_AUTOMATION: "1",
+        TF_CLI_ARGS_plan: "-lock=false",
+      });
+      const role = job.steps.find((s) => s.id === "role")!;
+      expect(role.env).toEqual({
+        AWS_PLAN_ROLES: "${{ vars.AWS_PLAN_ROLES }}",
+        AWS_REGION: "${{ vars.AWS_REGION }}",
+      });
+      expect(role.run).toContain(
+        `jq -er --arg env "$STACK" '.[$env] // empty | strings' <<<"$AWS_PLAN_ROLES"`,
+      );
+      const creds = job.steps.find((s) => s.uses?.startsWith(CREDENTIALS))!;
+      expect(creds.with).toEqual({
+        "role-to-assume": "${{ steps.role.outputs.arn }}",
+        "aws-region": "${{ vars.AWS_REGION }}",
+        "role-session-name": "sops-secrets-plan-${{ github.run_id }}",
+      });
+      // the full plan goes to a file, never to the log (no tee); the log gets addresses and totals
+      const diff = job.steps.find((s) => s.id === "plan")!.run!;
+      expect(diff).toContain('npx cdktf diff "$STACK" --no-color > plan.log 2>&1');
+      expect(diff).not.toContain("tee");
+      expect(diff).toMatch(/echo "::stop-commands::\$token"[\s\S]*echo "::\$token::"/);
+      const last = job.steps[job.steps.length - 1];
+      expect(last.if).toBe("always()");
+      expect(last.run).toBe('rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out plan.log');
+      // the plan summary (counts only) is uploaded for the review comment
+      const summary = job.steps.find((s) => s.name === "Plan summary")!;
+      expect(summary.if).toBe("always()");
+      expect(summary.env).toEqual({ OUTCOME: "${{ steps.plan.outcome }}" });
+      expect(summary.run).toContain(
+        'npm run -s review -- --summarize-plan plan.log --env "$STACK" --outcome "$OUTCOME" > "plan-summary/$STACK.json"',
+      );
+      const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+      expect(upload.with).toMatchObject({ name: "plan-summary-${{ matrix.env }}", path: "plan-summary/" });
+    });
+
+    it("the plan refuses reserved stack names before anything else", () => {
+      const guard = prPlan.jobs.plan.steps[0];
+      expect(guard.run).toContain('if [ "$STACK" = "bootstrap" ] || [[ "$STACK" == *-plan ]]; then');
+      expect(guard.run).toContain("exit 1");
+    });
+
+    it("the review job posts the comment with base code and edits only its own bot comment", () => {
+      const job = prPlan.jobs.review;
+      expect(job.needs).toBe("plan");
+      expect(job.if).toBe("${{ !cancelled() }}");
+      const review = job.steps.find((s) => s.run?.includes("npm run -s review"))!;
+      expect(review.run).toContain(
+        'npm run -s review -- --markdown --plan-summaries plan-summary "$BASE_SHA" > review.md',
+      );
+      expect(review.env).toEqual({ BASE_SHA });
+      const comment = job.steps.find((s) => s.uses?.startsWith("actions/github-script@"))!;
+      const script = String(comment.with?.script);
+      expect(script).toContain('const marker = "<!-- sops-secrets-review -->";');
+      expect(script).toContain(
+        'c.user?.login === "github-actions[bot]" && c.user?.type === "Bot" && c.body?.startsWith(marker)',
+      );
+      expect(script).toContain("updateComment");
+      expect(Object.keys(comment.with ?? {})).toEqual(["script"]);
+    });
+  });
+
+  it("pins every action by a full commit SHA with its version in a comment, on the Node 24 majors", () => {
+    const sources = [...files.map((f) => text(f)), fs.readFileSync(SETUP_ACTION, "utf8")].join("\n");
+    const lines = sources.split("\n").filter((l) => /^\s*-?\s*uses:/.test(l));
+    expect(lines.length).toBeGreaterThan(15);
+    const seen = new Set<string>();
+    for (const line of lines) {
+      const local = /^\s*-?\s*uses: (\.\/[\w./-]+)$/.exec(line);
+      if (local) continue;
+      const m = /^\s*-?\s*uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+      expect([line, m !== null]).toEqual([line, true]);
+      expect([m![1], m![2], m![3]]).toEqual([m![1], ...PINS[m![1]]]);
+      seen.add(m![1]);
     }
-    // and every job that configures AWS credentials asked for the token
+    expect([...seen].sort()).toEqual(Object.keys(PINS).sort());
+  });
+
+  it("sets up Node 24, caches node_modules by the lockfile, and Terraform >= 1.11 without the wrapper", () => {
+    expect(setupAction.runs.using).toBe("composite");
+    const [node, cache, install] = setupAction.runs.steps;
+    expect(node.with).toEqual({ "node-version": 24, "package-manager-cache": false });
+    expect(cache.with).toEqual({
+      path: "node_modules",
+      key: "node-modules-${{ runner.os }}-node24-${{ hashFiles('package-lock.json') }}",
+    });
+    expect(install.if).toBe(`steps.${cache.id}.outputs.cache-hit != 'true'`);
     for (const [, w] of all)
-      for (const job of Object.values(w.jobs))
-        if (job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")))
-          expect(job.permissions?.["id-token"]).toBe("write");
-  });
-
-  it("grants pull-requests: write only to the review comment job", () => {
-    const writers = all.flatMap(([f, w]) =>
-      Object.entries(w.jobs)
-        .filter(([, j]) => j.permissions?.["pull-requests"] !== undefined)
-        .map(([id]) => `${f}:${id}`),
-    );
-    expect(writers).toEqual(["pull-request.yml:review"]);
-    expect(pr.jobs.review.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-  });
-
-  it("pins every action by version (or commit SHA)", () => {
-    const uses = all.flatMap(([, w]) => steps(w).flatMap((s) => (s.uses ? [s.uses] : [])));
-    expect(uses.length).toBeGreaterThan(10);
-    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
-    for (const u of uses.filter((x) => x.startsWith("actions/setup-node@")))
-      expect(u).toBe("actions/setup-node@v4");
-  });
-
-  it("sets up node 20 with the npm cache and Terraform >= 1.11 without the wrapper", () => {
-    for (const [, w] of all) {
-      for (const s of steps(w).filter((x) => x.uses?.startsWith("actions/setup-node@")))
-        expect(s.with).toEqual({ "node-version": 20, cache: "npm" });
       for (const s of steps(w).filter((x) => x.uses?.startsWith("hashicorp/setup-terraform@"))) {
         const [major, minor] = String(s.with?.terraform_version).split(".").map(Number);
         expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
         expect(s.with?.terraform_wrapper).toBe(false);
       }
-    }
   });
 
   it("calls only npm scripts that exist in package.json", () => {
@@ -159,9 +315,9 @@ describe("workflows", () => {
   });
 
   it.each([
-    ["pull-request.yml", "plan", /npx cdktf diff "\$STACK"/],
-    ["deploy.yml", "deploy", /npx cdktf deploy "\$STACK" --auto-approve/],
-  ])("%s: %s runs per environment from the envs job's output", (file, jobId, command) => {
+    ["pr-plan.yml", "plan", /npx cdktf diff "\$STACK"/, "${{ matrix.env }}-plan"],
+    ["deploy.yml", "deploy", /npx cdktf deploy "\$STACK" --auto-approve/, "${{ matrix.env }}"],
+  ])("%s: %s runs per environment from the envs job's output", (file, jobId, command, environment) => {
     const w = load(file);
     expect(w.jobs.envs.outputs).toEqual({ envs: "${{ steps.envs.outputs.envs }}" });
     expect(w.jobs.envs.steps.find((s) => s.id === "envs")?.run).toMatch(
@@ -169,70 +325,91 @@ describe("workflows", () => {
     );
     const job = w.jobs[jobId];
     expect([job.needs].flat()).toContain("envs");
-    expect(job.if).toBe("needs.envs.outputs.envs != '[]'");
+    expect(job.if).toMatch(/needs\.envs\.outputs\.envs != '\[\]'$/);
     expect(job.strategy?.matrix).toEqual({ env: "${{ fromJSON(needs.envs.outputs.envs) }}" });
-    expect(job.environment).toBe("${{ matrix.env }}");
+    expect(job.environment).toBe(environment);
     // the environment name reaches the shell through an env variable, never spliced into the script
     expect(job.env?.STACK).toBe("${{ matrix.env }}");
     for (const s of job.steps) expect(s.run ?? "").not.toContain("${{");
     expect(job.steps.map((s) => s.run ?? "").join("\n")).toMatch(command);
-    expect(job.steps.find((s) => s.run && command.test(s.run))?.run).toContain("set -o pipefail");
   });
 
-  it("puts the plan summary in the job summary", () => {
-    const summary = pr.jobs.plan.steps.find((s) => s.name === "Plan summary");
-    expect(summary?.if).toContain("always()");
-    expect(summary?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
-    expect(summary?.run).toContain("Plan: [0-9]+ to ");
+  it("no run script in any workflow splices an expression", () => {
+    for (const [, w] of all) for (const r of runs(w)) expect(r).not.toContain("${{");
   });
 
-  it("deploys one environment at a time, never cancelling a running deploy", () => {
-    expect(deploy.jobs.deploy.concurrency).toEqual({
-      group: "deploy-${{ matrix.env }}",
-      "cancel-in-progress": false,
-    });
-  });
+  describe("deploy", () => {
+    const job = deploy.jobs.deploy;
 
-  it("takes the role from AWS_DEPLOY_ROLES and the region from AWS_REGION", () => {
-    for (const job of [pr.jobs.plan, deploy.jobs.deploy]) {
+    it("runs only on main, in the GitHub environment <env>, with the deploy role", () => {
+      expect(job.if).toBe("github.ref == 'refs/heads/main' && needs.envs.outputs.envs != '[]'");
+      expect(job.environment).toBe("${{ matrix.env }}");
       const role = job.steps.find((s) => s.id === "role")!;
       expect(role.env).toEqual({
         AWS_DEPLOY_ROLES: "${{ vars.AWS_DEPLOY_ROLES }}",
         AWS_REGION: "${{ vars.AWS_REGION }}",
       });
-      const creds = job.steps.find((s) => s.uses === "aws-actions/configure-aws-credentials@v4")!;
-      expect(creds.with).toMatchObject({
+      expect(job.steps.find((s) => s.uses?.startsWith(CREDENTIALS))!.with).toMatchObject({
         "role-to-assume": "${{ steps.role.outputs.arn }}",
         "aws-region": "${{ vars.AWS_REGION }}",
       });
-    }
-    const vars = new Set(
-      all.flatMap(([f]) =>
-        [...fs.readFileSync(path.join(WORKFLOWS, f), "utf8").matchAll(/\bvars\.(\w+)/g)].map((m) => m[1]),
-      ),
-    );
-    expect(vars).toEqual(new Set(["AWS_DEPLOY_ROLES", "AWS_REGION"]));
-  });
-
-  it("never deploys the bootstrap stack", () => {
-    const guard = deploy.jobs.deploy.steps[0];
-    expect(guard.run).toContain('if [ "$STACK" = "bootstrap" ]; then');
-    expect(guard.run).toContain("exit 1");
-    expect(runs(deploy).join("\n")).not.toMatch(/cdktf deploy (?!"\$STACK")/);
-  });
-
-  it("reviews against the base branch with full history and posts the comment", () => {
-    const job = pr.jobs.review;
-    expect(job.steps[0]).toEqual({
-      uses: "actions/checkout@v4",
-      with: { "fetch-depth": 0, "persist-credentials": false },
+      expect(job.steps.find((s) => s.uses?.startsWith(CHECKOUT))!.with).toEqual({
+        "persist-credentials": false,
+      });
+      expect(job.steps.find((s) => s.id === "deploy")!.run).toContain("set -o pipefail");
     });
-    const review = job.steps.find((s) => s.run?.includes("npm run -s review"))!;
-    expect(review.run).toContain('npm run -s review -- --markdown "origin/$BASE_REF" > review.md');
-    expect(review.env).toEqual({ BASE_REF: "${{ github.base_ref }}" });
-    const comment = job.steps.find((s) => s.uses?.startsWith("actions/github-script@"))!;
-    expect(comment.uses).toMatch(/^actions\/github-script@v\d+$/);
-    expect(comment.with?.script).toContain('"<!-- sops-secrets-review -->"');
-    expect(comment.with?.script).toContain("updateComment");
+
+    it("deploys one environment at a time, never cancelling a running deploy", () => {
+      expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.env }}", "cancel-in-progress": false });
+    });
+
+    it("never deploys the bootstrap stack or a reserved -plan name", () => {
+      const guard = job.steps[0];
+      expect(guard.run).toContain('if [ "$STACK" = "bootstrap" ]; then');
+      expect(guard.run).toContain('if [[ "$STACK" == *-plan ]]; then');
+      expect(runs(deploy).join("\n")).not.toMatch(/cdktf deploy (?!"\$STACK")/);
+    });
+
+    it("deletes the saved plan whatever happened", () => {
+      const last = job.steps[job.steps.length - 1];
+      expect(last).toMatchObject({
+        if: "always()",
+        run: 'rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out deploy.log',
+      });
+    });
+  });
+
+  it("reads exactly the repository variables AWS_DEPLOY_ROLES, AWS_PLAN_ROLES and AWS_REGION", () => {
+    const vars = (f: string) => new Set([...text(f).matchAll(/\bvars\.(\w+)/g)].map((m) => m[1]));
+    expect(vars("deploy.yml")).toEqual(new Set(["AWS_DEPLOY_ROLES", "AWS_REGION"]));
+    expect(vars("pr-plan.yml")).toEqual(new Set(["AWS_PLAN_ROLES", "AWS_REGION"]));
+    expect(vars("pull-request.yml")).toEqual(new Set());
+  });
+});
+
+describe("dependabot", () => {
+  const config = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as {
+    version: number;
+    updates: {
+      "package-ecosystem": string;
+      directory?: string;
+      directories?: string[];
+      schedule: { interval: string };
+    }[];
+  };
+
+  it("updates the actions (workflows and the local action) and npm, weekly", () => {
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => u["package-ecosystem"])).toEqual(["github-actions", "npm"]);
+    for (const u of config.updates) {
+      expect(["daily", "weekly", "monthly"]).toContain(u.schedule.interval);
+      // exactly one of directory / directories
+      expect((u.directory === undefined) !== (u.directories === undefined)).toBe(true);
+    }
+    const actions = config.updates[0].directories!;
+    expect(actions).toEqual(["/", "/.github/actions/setup-project"]);
+    for (const d of actions) expect(fs.existsSync(path.join(ROOT, d))).toBe(true);
+    expect(config.updates[1].directory).toBe("/");
+    expect(fs.existsSync(path.join(ROOT, "package-lock.json"))).toBe(true);
   });
 });

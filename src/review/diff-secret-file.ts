@@ -5,8 +5,8 @@
  */
 import { compare } from "../discovery/discover-secrets";
 import { ParsedSopsFile } from "../sops/parse-sops-file";
+import { EncryptionRules, formatKeyPath, parseEncValue, walkLeaves } from "../sops/encrypted-values";
 import { forEachRecipientEntry, Recipient, SopsMetadata } from "../sops/sops-metadata";
-import { isObject } from "../util/is-object";
 
 /** A leaf of the data tree, reduced to what may be compared and shown: never the plaintext itself. */
 interface Leaf {
@@ -29,6 +29,8 @@ export interface FileContentDiff {
   readonly reencrypted: boolean;
   readonly recipientsAdded: readonly Recipient[];
   readonly recipientsRemoved: readonly Recipient[];
+  /** An added file (no `before`): everyone who can decrypt it, sorted. Empty for other changes. */
+  readonly recipients: readonly Recipient[];
   /** Key paths that were `ENC[...]` before and are plaintext now: a leak. Sorted. */
   readonly becamePlaintext: readonly string[];
   /** Key paths of the new version whose value is plaintext (added or changed keys only). Sorted. */
@@ -39,34 +41,21 @@ export interface FileContentDiff {
   readonly metadataOnly: boolean;
 }
 
-const ENC = /^ENC\[[A-Za-z0-9_]+,data:.*\]$/s;
+/** The review judges no encryption rule (check does): it only needs every leaf and whether it is `ENC[...]`. */
+const NO_RULES: EncryptionRules = { commentRules: false };
 
-/** True when a leaf is a sops ciphertext string. */
-export function isEncryptedValue(value: unknown): boolean {
-  return typeof value === "string" && ENC.test(value);
-}
-
-/** Every leaf of a data tree by key path, e.g. `db.password`, `hosts[0]`, `["odd key"]`. */
+/**
+ * Every leaf of a data tree by key path (`db.password`, `hosts[0]`, `["odd key"]`), walked and formatted
+ * exactly as `npm run check` does (src/sops/encrypted-values.ts): the same leaves (nulls and empty lists or
+ * maps are not values sops encrypts, so they are not leaves), the same key paths, the same `ENC[...]` test.
+ */
 export function leafPaths(data: Record<string, unknown>): Map<string, Leaf> {
   const out = new Map<string, Leaf>();
-  const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) {
-      if (value.length === 0) out.set(at, { encrypted: false, token: "[]" });
-      value.forEach((v, i) => walk(v, `${at}[${i}]`));
-    } else if (isObject(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 0 && at !== "") out.set(at, { encrypted: false, token: "{}" });
-      for (const k of keys) walk(value[k], joinKey(at, k));
-    } else if (isEncryptedValue(value)) out.set(at, { encrypted: true, token: value as string });
-    else out.set(at, { encrypted: false, token: fingerprint(value) });
-  };
-  walk(data, "");
+  walkLeaves(data, NO_RULES, ({ path, value }) => {
+    const encrypted = typeof value === "string" && parseEncValue(value) !== undefined;
+    out.set(formatKeyPath(path), { encrypted, token: encrypted ? (value as string) : fingerprint(value) });
+  });
   return out;
-}
-
-function joinKey(at: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return at === "" ? key : `${at}.${key}`;
-  return `${at}[${JSON.stringify(key)}]`;
 }
 
 /** A comparison token for a plaintext leaf: type plus value, kept in memory only, never rendered. */
@@ -123,6 +112,7 @@ export function diffSecretFile(before: ParsedSopsFile | undefined, after: Parsed
     reencrypted,
     recipientsAdded,
     recipientsRemoved,
+    recipients: before ? [] : sortRecipients(after.metadata?.recipients ?? []),
     becamePlaintext,
     plaintextKeys,
     newIsUnencrypted: after.metadata === undefined,
@@ -159,7 +149,7 @@ function recipientKeys(metadata?: SopsMetadata): Set<string> {
   return new Set((metadata?.recipients ?? []).map(key));
 }
 
-function sortRecipients(list: Recipient[]): Recipient[] {
+function sortRecipients(list: readonly Recipient[]): Recipient[] {
   return [...list].sort((a, b) => compare(a.type, b.type) || compare(a.id, b.id));
 }
 

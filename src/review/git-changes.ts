@@ -50,7 +50,9 @@ export function resolveBase(root: string, ref?: string): BaseRef {
     if (ref.startsWith("-")) throw new ReviewUsageError(`"${ref}" is not a git ref`);
     const commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])?.trim();
     if (!commit)
-      throw new ReviewUsageError(`unknown git ref "${ref}": pass a branch, tag or commit (e.g. origin/main)`);
+      throw new ReviewUsageError(
+        `unknown git ref "${ref}": pass a branch, tag or commit (e.g. origin/main)${shallowHint(root)}`,
+      );
     return { ref, commit };
   }
   for (const branch of ["main", "origin/main"]) {
@@ -58,7 +60,17 @@ export function resolveBase(root: string, ref?: string): BaseRef {
     if (commit) return { ref: `merge-base HEAD ${branch}`, commit };
   }
   throw new ReviewUsageError(
-    "cannot find the base: neither main nor origin/main shares history with HEAD; pass the base ref, e.g. npm run review -- origin/develop",
+    "cannot find the base: neither main nor origin/main shares history with HEAD; pass the base ref, e.g. npm run review -- origin/develop" +
+      shallowHint(root),
+  );
+}
+
+/** In a shallow clone (`git clone --depth 1`, CI checkouts) the base is often simply not fetched: say how. */
+function shallowHint(root: string): string {
+  if (git(root, ["rev-parse", "--is-shallow-repository"])?.trim() !== "true") return "";
+  return (
+    "; this is a shallow clone (e.g. --depth 1), so older commits and other branches are missing: " +
+    "fetch the history with `git fetch --unshallow` (or fetch the base: `git fetch origin main`) and run the review again"
   );
 }
 
@@ -100,9 +112,10 @@ export function listChanges(root: string, base: string): PathChange[] {
   return changes;
 }
 
-/** The base's version of a file (`git show <base>:./<path>`). */
+/** The base's version of a file (`git show --no-textconv <base>:./<path>`: the committed bytes). */
 export function readAtBase(root: string, base: string, file: string): string {
-  const text = git(root, ["show", `${base}:./${file}`]);
+  // --no-textconv: a configured `diff.sopsdiffer.textconv "sops decrypt"` (.gitattributes) must never run here.
+  const text = git(root, ["show", "--no-textconv", `${base}:./${file}`]);
   if (text === undefined) throw new ReviewUsageError(`cannot read ${file} at ${base}`);
   return text;
 }

@@ -3,19 +3,24 @@
  * recipients and secret names only: a report holds no value, so none can be printed.
  */
 import { Recipient } from "../sops/sops-metadata";
+import { describePlan, PlanCounts, PlanSummary } from "./plan-summary";
 import { FileReview, ReviewReport, SecretSide } from "./review-changes";
 
 /** Marks the PR comment so that CI can find and update it instead of adding a new one. */
 export const REVIEW_COMMENT_MARKER = "<!-- sops-secrets-review -->";
 
 export const RECIPIENTS_WARNING = "RECIPIENTS CHANGED: who can decrypt this file changes";
+export const RECIPIENTS_OF_ADDED = "recipients (who can decrypt it):";
 export const REENCRYPTED_NOTE = "all values re-encrypted (new data key): cannot tell which values changed";
 
 const FORMATS = { json: "JSON", yaml: "YAML", dotenv: "dotenv" } as const;
 
-/** Neutralises control characters (terminal escapes, newlines) in names that come from the files. */
+/**
+ * Neutralises control characters (terminal escapes, newlines) and invisible format characters (bidi
+ * overrides, zero-width) in names that come from the files: a name stays on its line and reads as it is.
+ */
 function clean(s: string): string {
-  return s.replace(/\p{Cc}/gu, "?");
+  return s.replace(/[\p{Cc}\p{Cf}]/gu, "?");
 }
 
 function summary(report: ReviewReport): string {
@@ -36,6 +41,7 @@ function recovery(side: SecretSide, defaults: boolean): string {
 type Finding =
   | { kind: "warning"; text: string; recipients?: { added: boolean; recipient: Recipient }[] }
   | { kind: "note" | "important"; text: string }
+  | { kind: "recipients"; recipients: readonly Recipient[] }
   | { kind: "key"; change: "key added" | "key removed" | "value changed"; key: string; plaintext: boolean };
 
 /** `c` formats a name taken from the repository (identity for text, a code span for Markdown). */
@@ -97,6 +103,8 @@ function findings(file: FileReview, defaults: boolean, c: (s: string) => string)
         ...content.recipientsRemoved.map((recipient) => ({ added: false, recipient })),
       ],
     });
+  if (file.status === "added" && !content.newIsUnencrypted)
+    out.push({ kind: "recipients", recipients: content.recipients });
   if (content.reencrypted) out.push({ kind: "note", text: REENCRYPTED_NOTE });
   const plain = new Set(content.plaintextKeys);
   const keys = (change: "key added" | "key removed" | "value changed", list: readonly string[]) =>
@@ -149,7 +157,7 @@ function secretLine(file: FileReview, f: (s: string) => string = (s) => s): stri
   return `environment ${f(side.environment)}, secret ${f(side.secretName)}`;
 }
 
-export function renderText(report: ReviewReport): string {
+export function renderText(report: ReviewReport, plans?: readonly PlanSummary[]): string {
   const lines = [
     `Secret changes since ${report.base.ref} (${short(report.base.commit)}): ${summary(report)}`,
   ];
@@ -161,17 +169,25 @@ export function renderText(report: ReviewReport): string {
     lines.push("", `${file.status} ${headingText(file)}`, `  ${secretLine(file)}`);
     for (const f of findings(file, report.configDefaults, (x) => x)) {
       if (f.kind === "key") lines.push(`  ${f.change}: ${f.key}${f.plaintext ? " (plaintext)" : ""}`);
-      else {
+      else if (f.kind === "recipients") {
+        lines.push(`  ${RECIPIENTS_OF_ADDED}${f.recipients.length === 0 ? " none" : ""}`);
+        for (const r of f.recipients) lines.push(`    ${r.type} ${r.id}`);
+      } else {
         lines.push(`  ${f.kind === "warning" ? "⚠ " : ""}${f.text}`);
         for (const r of f.kind === "warning" ? (f.recipients ?? []) : [])
           lines.push(`    ${r.added ? "+" : "-"} ${r.recipient.type} ${r.recipient.id}`);
       }
     }
   }
+  if (plans !== undefined) {
+    lines.push("", "Plans:");
+    if (plans.length === 0) lines.push("  no plan ran");
+    for (const p of plans) lines.push(`  ${p.environment}: ${describePlan(p)}`);
+  }
   return lines.map(clean).join("\n") + "\n";
 }
 
-export function renderMarkdown(report: ReviewReport): string {
+export function renderMarkdown(report: ReviewReport, plans?: readonly PlanSummary[]): string {
   const out = [
     REVIEW_COMMENT_MARKER,
     "## Secret changes",
@@ -188,10 +204,14 @@ export function renderMarkdown(report: ReviewReport): string {
     const heading =
       file.status === "renamed" ? `${code(file.before!.path)} → ${code(file.path)}` : code(file.path);
     out.push("", `### ${file.status}: ${heading}`, "", capitalized(secretLine(file, (x) => code(x))));
-    const rows: string[] = [];
+    const keys: string[] = [];
     for (const f of findings(file, report.configDefaults, (x) => code(x))) {
       if (f.kind === "key") {
-        rows.push(`| ${f.change}${f.plaintext ? " (plaintext)" : ""} | ${code(f.key, true)} |`);
+        keys.push(`- ${f.change}${f.plaintext ? " (plaintext)" : ""}: ${code(f.key)}`);
+      } else if (f.kind === "recipients") {
+        out.push("", `Recipients (who can decrypt it):${f.recipients.length === 0 ? " none" : ""}`);
+        if (f.recipients.length > 0) out.push("");
+        for (const r of f.recipients) out.push(`- ${r.type} ${code(r.id)}`);
       } else if (f.kind === "warning") {
         out.push("", "> [!WARNING]", `> **⚠ ${f.text}**`);
         for (const r of f.recipients ?? [])
@@ -199,17 +219,56 @@ export function renderMarkdown(report: ReviewReport): string {
       } else if (f.kind === "important") out.push("", "> [!IMPORTANT]", `> ${f.text}`);
       else out.push("", f.text);
     }
-    if (rows.length > 0) out.push("", "| Change | Key |", "| --- | --- |", ...rows);
+    if (keys.length > 0) out.push("", ...keys);
   }
+  if (plans !== undefined) out.push(...planSection(plans));
   return out.map(clean).join("\n") + "\n";
 }
 
-/** A Markdown code span that survives backticks in the text (and pipes, inside a table). */
-function code(s: string, inTable = false): string {
-  const text = inTable ? s.replace(/\|/g, "\\|") : s;
-  const ticks = text.includes("`") ? "``" : "`";
-  const pad = ticks.length > 1 ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
+/** The plans of the pull request, one row per environment: counts only (from the plan jobs' summaries). */
+function planSection(plans: readonly PlanSummary[]): string[] {
+  const out = ["", "## Plans", ""];
+  if (plans.length === 0)
+    return [...out, "No plan ran (no environment, or the check failed before the plans)."];
+  out.push(
+    "| Environment | Plan | Import | Add | Change | Destroy |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+  );
+  for (const p of plans) {
+    const c = p.outcome === "success" ? p.changes : undefined;
+    const n = (k: keyof PlanCounts) => (c ? String(c[k]) : "–");
+    const result = p.outcome === "success" ? describePlan(p) : `❌ ${describePlan(p)}`;
+    out.push(
+      `| ${code(p.environment, true)} | ${result} | ${n("import")} | ${n("add")} | ${n("change")} | ${n("destroy")} |`,
+    );
+  }
+  return out;
+}
+
+/** Plan summaries alone, as the Markdown section of the comment (the plan jobs' job summaries). */
+export function renderPlanSummaries(plans: readonly PlanSummary[]): string {
+  return planSection(plans).slice(1).map(clean).join("\n") + "\n";
+}
+
+/** The review as JSON for tools: the same report the renderers use (key paths and names, never a value). */
+export function renderJson(report: ReviewReport, plans?: readonly PlanSummary[]): string {
+  return JSON.stringify({ ...report, ...(plans !== undefined && { plans }) }, null, 2) + "\n";
+}
+
+/**
+ * A Markdown code span that holds ANY name from the repository as inert text: the fence is one backtick
+ * longer than the longest run of backticks in the name, padded with a space when the name starts or ends
+ * with a backtick or a space (GFM strips exactly one space on each side). Inside a code span `<`, `*`,
+ * `_`, `[`, `@mentions` and `<!--` are literal. In a table cell (`inTable`) every `|` is escaped and the
+ * backslashes just before it doubled, so the cell cannot be split. Line breaks never reach it: `clean`
+ * replaces control characters in every rendered line.
+ */
+export function code(s: string, inTable = false): string {
+  const text = inTable ? s.replace(/\\(?=\\*\|)/g, "\\\\").replace(/\|/g, "\\|") : s;
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text === "" || /^[`\s]|[`\s]$/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 function capitalized(s: string): string {

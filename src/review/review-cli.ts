@@ -1,5 +1,5 @@
 /**
- * `npm run review -- [<base-ref>] [--markdown]`: the review of the working tree against a base, as text or
+ * `npm run review -- [<base-ref>] [--markdown | --json] [--plan-summaries <dir>]`: the review of the working tree against a base, as text or
  * Markdown. bin/review.ts only wires this to the process; tests call it directly.
  */
 import { loadConfig } from "../config/load-config";
@@ -12,18 +12,30 @@ import {
   resolveBase,
   ReviewUsageError,
 } from "./git-changes";
-import { renderMarkdown, renderText } from "./render-review";
+import * as fs from "fs";
+import * as path from "path";
+import { PlanSummaryError, readPlanSummaries, summarizePlanLog } from "./plan-summary";
+import { renderJson, renderMarkdown, renderPlanSummaries, renderText } from "./render-review";
 import { reviewChanges, ReviewReport } from "./review-changes";
 
-export const REVIEW_USAGE = `usage: npm run review -- [<base-ref>] [--markdown]
+export const REVIEW_USAGE = `usage: npm run review -- [<base-ref>] [--markdown | --json] [--plan-summaries <dir>]
+       npm run review -- --summarize-plan <plan.log> --env <env> --outcome <outcome> [--markdown]
 
 Lists, per secret file changed under secrets/ between <base-ref> and the working tree, the keys added,
-removed and changed, recipient changes and what Terraform will do. Never decrypts, never prints a value.
+removed and changed, the recipients (of added files; recipient changes of the others) and what Terraform
+will do. Never decrypts, never prints a value.
 
-  <base-ref>   branch, tag or commit to compare with (default: git merge-base HEAD main,
-               falling back to the merge base with origin/main)
-  --markdown   render for a pull request comment
-  --help       show this help`;
+  <base-ref>                branch, tag or commit to compare with (default: git merge-base HEAD main,
+                            falling back to the merge base with origin/main)
+  --markdown                render for a pull request comment
+  --json                    the review as JSON, for tools
+  --plan-summaries <dir>    add the plans of the *.json plan summaries in <dir> (CI's comment job)
+  --summarize-plan <log>    reduce a cdktf diff log to a plan summary (JSON; a table with --markdown)
+                            for environment --env whose plan step ended with --outcome
+                            (success, failure, cancelled, skipped); prints counts only
+  --help                    show this help
+
+Exit codes: 0 (whatever changed), 2 usage errors (unknown option or ref, not a git repository).`;
 
 export interface CliResult {
   readonly code: 0 | 2;
@@ -46,23 +58,66 @@ export function reviewWorkingTree(root: string, ref?: string): ReviewReport {
   });
 }
 
+type Format = "text" | "markdown" | "json";
+
 export function runReviewCli(args: readonly string[], root: string): CliResult {
-  let markdown = false;
+  let format: Format = "text";
   const refs: string[] = [];
-  for (const arg of args) {
+  const values: Partial<Record<"--plan-summaries" | "--summarize-plan" | "--env" | "--outcome", string>> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
     if (arg === "--help" || arg === "-h") return { code: 0, stdout: REVIEW_USAGE + "\n", stderr: "" };
-    if (arg === "--markdown") markdown = true;
-    else if (arg.startsWith("-")) return usage(`unknown option ${arg}`);
+    if (arg === "--markdown" || arg === "--json") {
+      const wanted = arg === "--json" ? "json" : "markdown";
+      if (format !== "text" && format !== wanted) return usage("--markdown and --json exclude each other");
+      format = wanted;
+    } else if (
+      arg === "--plan-summaries" ||
+      arg === "--summarize-plan" ||
+      arg === "--env" ||
+      arg === "--outcome"
+    ) {
+      const value = args[++i];
+      if (value === undefined || value.startsWith("-")) return usage(`${arg} needs a value`);
+      values[arg] = value;
+    } else if (arg.startsWith("-")) return usage(`unknown option ${arg}`);
     else refs.push(arg);
   }
-  if (refs.length > 1) return usage(`expected at most one base ref, got ${refs.length}: ${refs.join(" ")}`);
   try {
+    if (values["--summarize-plan"] !== undefined) return summarizePlan(values, refs, format, root);
+    if (values["--env"] !== undefined || values["--outcome"] !== undefined)
+      return usage("--env and --outcome go with --summarize-plan");
+    if (refs.length > 1) return usage(`expected at most one base ref, got ${refs.length}: ${refs.join(" ")}`);
+    const plans =
+      values["--plan-summaries"] !== undefined
+        ? readPlanSummaries(path.resolve(root, values["--plan-summaries"]))
+        : undefined;
     const report = reviewWorkingTree(root, refs[0]);
-    return { code: 0, stdout: markdown ? renderMarkdown(report) : renderText(report), stderr: "" };
+    const render = format === "json" ? renderJson : format === "markdown" ? renderMarkdown : renderText;
+    return { code: 0, stdout: render(report, plans), stderr: "" };
   } catch (e) {
-    if (e instanceof ReviewUsageError) return usage(e.message);
+    if (e instanceof ReviewUsageError || e instanceof PlanSummaryError) return usage(e.message);
     throw e;
   }
+}
+
+function summarizePlan(
+  values: Partial<Record<string, string>>,
+  refs: readonly string[],
+  format: Format,
+  root: string,
+): CliResult {
+  const env = values["--env"];
+  const outcome = values["--outcome"];
+  if (env === undefined || outcome === undefined) return usage("--summarize-plan needs --env and --outcome");
+  if (refs.length > 0 || values["--plan-summaries"] !== undefined || format === "json")
+    return usage("--summarize-plan takes no base ref, --plan-summaries or --json");
+  const file = path.resolve(root, values["--summarize-plan"]!);
+  if (!fs.existsSync(file)) return usage(`${values["--summarize-plan"]}: no such plan log`);
+  const log = fs.readFileSync(file, "utf8");
+  const summary = summarizePlanLog(env, outcome, log);
+  if (format === "markdown") return { code: 0, stdout: renderPlanSummaries([summary]), stderr: "" };
+  return { code: 0, stdout: JSON.stringify(summary) + "\n", stderr: "" };
 }
 
 function usage(message: string): CliResult {

@@ -213,11 +213,16 @@ export function walkLeaves(
   walk(data, 0);
 }
 
-/** `app.db.password`, `phoneNumbers[0].number`: a key path for messages (keys only, never a value). */
+/**
+ * `app.db.password`, `phoneNumbers[0].number`, `["odd key"]`: a key path for messages (keys only, never a
+ * value). Keys other than `[A-Za-z_][A-Za-z0-9_-]*` are quoted, so that the path is unambiguous (`a.b` is
+ * two keys, `["a.b"]` one). The one formatter of `check` and `review`.
+ */
 export function formatKeyPath(path: readonly (string | number)[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
+    else if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) out += `[${JSON.stringify(part)}]`;
     else out += out === "" ? part : `.${part}`;
   }
   return out;
