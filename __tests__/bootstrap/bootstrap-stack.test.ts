@@ -277,6 +277,7 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
     const access: EnvironmentAccess = {
       editors: { roles: ["sops-editor"], groups: ["platform"], users: [] },
       deployers: { roles: ["ci-production"], groups: [], users: ["break.glass"] },
+      planners: NONE,
     };
     const j = synth(props({}, { access: { production: access } }));
     expect(j.resource.aws_iam_role_policy_attachment).toEqual({
@@ -534,9 +535,9 @@ describe("BootstrapStack: backend, provider, outputs", () => {
     expect(() => synth(props({ environments: ["bootstrap"] }))).toThrow(
       /environment "bootstrap" is reserved for the bootstrap stack\. Rename secrets\/bootstrap\//,
     );
-    expect(() => synth(props({}, { access: { staging: { editors: NONE, deployers: NONE } } }))).toThrow(
-      /access names environment\(s\) "staging" .*managed: development, production\)/,
-    );
+    expect(() =>
+      synth(props({}, { access: { staging: { editors: NONE, deployers: NONE, planners: NONE } } })),
+    ).toThrow(/access names environment\(s\) "staging" .*managed: development, production\)/);
   });
 });
 
@@ -551,7 +552,13 @@ describeIfTerraform("BootstrapStack: terraform validate (without init)", () => {
         { backend: { ...BACKEND, dynamodbTable: "tf-locks" } },
         {
           alarmEmail: "sec@example.com",
-          access: { production: { editors: { roles: ["a"], groups: ["b"], users: ["c"] }, deployers: NONE } },
+          access: {
+            production: {
+              editors: { roles: ["a"], groups: ["b"], users: ["c"] },
+              deployers: NONE,
+              planners: NONE,
+            },
+          },
         },
       );
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthText(full));

@@ -12,7 +12,10 @@ import { BOOTSTRAP_STACK_NAME, ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH } f
 export interface PrincipalNames {
   /** IAM role names. @default [] */
   readonly roles: readonly string[];
-  /** IAM group names. @default [] */
+  /**
+   * IAM group names: always empty once validated. A KMS key policy and a bucket policy cannot name a group, so
+   * the bootstrap stack could not enforce a group member's access against account-wide IAM policies. @default []
+   */
   readonly groups: readonly string[];
   /** IAM user names. @default [] */
   readonly users: readonly string[];
@@ -24,6 +27,19 @@ export interface EnvironmentAccess {
   readonly editors: PrincipalNames;
   /** Principals that get `sops-<env>-deployers` (run `cdktf deploy <env>`). @default - none */
   readonly deployers: PrincipalNames;
+  /** Principals that get `sops-<env>-planners` (read-only `cdktf plan <env>` with `-lock=false`). @default - none */
+  readonly planners: PrincipalNames;
+}
+
+/** GitHub Actions OIDC: per environment a deploy role and a plan role that workflow jobs assume. */
+export interface GitHubSettings {
+  /** `owner/repo`: the repository whose workflow jobs may assume the roles. */
+  readonly repository: string;
+  /**
+   * ARN of the account's existing IAM OIDC provider for `token.actions.githubusercontent.com`.
+   * @default - the stack creates the provider
+   */
+  readonly oidcProviderArn?: string;
 }
 
 export interface BootstrapSettings {
@@ -56,6 +72,15 @@ export interface BootstrapSettings {
    * @default false
    */
   readonly remoteState: boolean;
+  /**
+   * IAM role name (no path) of the break-glass role: may use every sops key and the state key and read and write
+   * every environment's state, besides the configured principals. @default - none
+   */
+  readonly breakGlassRoleName?: string;
+  /** GitHub Actions OIDC deploy and plan roles per environment. @default - none */
+  readonly github?: GitHubSettings;
+  /** Bucket that receives the state bucket's S3 server access logs. @default - `<backend.bucket>-access-logs` */
+  readonly accessLogBucket?: string;
 }
 
 export const DEFAULT_KEY_DELETION_WINDOW_IN_DAYS = 30;
@@ -87,8 +112,12 @@ const KEYS = [
   "failedDecryptThreshold",
   "access",
   "remoteState",
+  "breakGlassRoleName",
+  "github",
+  "accessLogBucket",
 ];
-const ACCESS_KEYS = ["editors", "deployers"];
+const ACCESS_KEYS = ["editors", "deployers", "planners"];
+const GITHUB_KEYS = ["repository", "oidcProviderArn"];
 const PRINCIPAL_KEYS = ["roles", "groups", "users"] as const;
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -97,6 +126,12 @@ const LOG_GROUP = /^[\w./#-]{1,512}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** IAM role, group and user names (without path). */
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+/** GitHub `owner/repo`. */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
+const OIDC_PROVIDER_ARN =
+  /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+/** S3 bucket names (general purpose). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export interface BootstrapConfigResult {
   /** Undefined when `value` has errors. */
@@ -123,6 +158,9 @@ export function parseBootstrapConfig(value: unknown): BootstrapConfigResult {
   const accountId = r.string("accountId", ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"');
   const region = r.string("region", REGION, "an AWS region such as us-east-1");
   const alarmEmail = r.string("alarmEmail", EMAIL, "an e-mail address");
+  const breakGlassRoleName = r.string("breakGlassRoleName", IAM_NAME, "an IAM role name (no path, no ARN)");
+  const accessLogBucket = r.string("accessLogBucket", BUCKET_NAME, "an S3 bucket name");
+  const github = githubSettings(value.github, `${AT}.github`, diagnostics);
   const settings: BootstrapSettings = {
     ...(accountId !== undefined && { accountId }),
     ...(region !== undefined && { region }),
@@ -146,7 +184,19 @@ export function parseBootstrapConfig(value: unknown): BootstrapConfigResult {
       d.failedDecryptThreshold,
     access: accessMap(value.access, `${AT}.access`, diagnostics) ?? d.access,
     remoteState: r.boolean("remoteState") ?? d.remoteState,
+    ...(breakGlassRoleName !== undefined && { breakGlassRoleName }),
+    ...(github !== undefined && { github }),
+    ...(accessLogBucket !== undefined && { accessLogBucket }),
   };
+  if (settings.remoteState && value.breakGlassRoleName === undefined)
+    diagnostics.push(
+      configInvalidValue(
+        `${AT}.remoteState`,
+        "is true, but no break-glass role is set: only the configured principals may use the state key, so " +
+          "the administrator who deploys the bootstrap stack could not write its state",
+        `set "${AT}.breakGlassRoleName" to the role you deploy the bootstrap stack with, or set "${AT}.remoteState" to false`,
+      ),
+    );
   if (diagnostics.some((x) => x.severity === "error")) return { diagnostics };
   return { settings, diagnostics };
 }
@@ -185,13 +235,14 @@ class Reader {
   constructor(
     private readonly obj: Record<string, unknown>,
     private readonly diagnostics: Diagnostic[],
+    private readonly at: string = AT,
   ) {}
 
   string(key: string, pattern: RegExp, expected: string): string | undefined {
     const v = this.obj[key];
     if (v === undefined) return undefined;
     if (typeof v !== "string" || !pattern.test(v)) {
-      this.diagnostics.push(configWrongType(`${AT}.${key}`, expected, v));
+      this.diagnostics.push(configWrongType(`${this.at}.${key}`, expected, v));
       return undefined;
     }
     return v;
@@ -280,7 +331,7 @@ function accessMap(
       continue;
     }
     if (!isObject(value)) {
-      diagnostics.push(configWrongType(ep, 'an object with "editors" and/or "deployers"', value));
+      diagnostics.push(configWrongType(ep, 'an object with "editors", "deployers" and/or "planners"', value));
       continue;
     }
     for (const key of Object.keys(value))
@@ -288,6 +339,7 @@ function accessMap(
     out[env] = {
       editors: principals(value.editors, `${ep}.editors`, diagnostics),
       deployers: principals(value.deployers, `${ep}.deployers`, diagnostics),
+      planners: principals(value.planners, `${ep}.planners`, diagnostics),
     };
   }
   return out;
@@ -313,6 +365,17 @@ function principals(v: unknown, p: string, diagnostics: Diagnostic[]): Principal
       diagnostics.push(configWrongType(kp, `an array of IAM ${kind.slice(0, -1)} names`, list));
       continue;
     }
+    if (kind === "groups" && list.length > 0) {
+      diagnostics.push(
+        configInvalidValue(
+          kp,
+          "names IAM groups: a KMS key policy and an S3 bucket policy cannot name a group, so the bootstrap " +
+            "stack could not keep an account-wide IAM policy from opening the keys and state to others",
+          `list the group's members under "${p}.users", or a role they assume under "${p}.roles", and remove "${kp}"`,
+        ),
+      );
+      continue;
+    }
     list.forEach((name, i) => {
       if (typeof name !== "string" || !IAM_NAME.test(name))
         diagnostics.push(
@@ -326,6 +389,29 @@ function principals(v: unknown, p: string, diagnostics: Diagnostic[]): Principal
     });
   }
   return out;
+}
+
+function githubSettings(v: unknown, p: string, diagnostics: Diagnostic[]): GitHubSettings | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    diagnostics.push(configWrongType(p, 'an object such as { "repository": "owner/repo" }', v));
+    return undefined;
+  }
+  for (const key of Object.keys(v))
+    if (!GITHUB_KEYS.includes(key)) diagnostics.push(configUnknownKey(`${p}.${key}`, GITHUB_KEYS));
+  const r = new Reader(v, diagnostics, p);
+  if (v.repository === undefined) {
+    diagnostics.push(configWrongType(`${p}.repository`, 'a GitHub repository "owner/repo"', undefined));
+    return undefined;
+  }
+  const repository = r.string("repository", GITHUB_REPOSITORY, 'a GitHub repository "owner/repo"');
+  const oidcProviderArn = r.string(
+    "oidcProviderArn",
+    OIDC_PROVIDER_ARN,
+    "the ARN of the IAM OIDC provider for token.actions.githubusercontent.com",
+  );
+  if (repository === undefined) return undefined;
+  return { repository, ...(oidcProviderArn !== undefined && { oidcProviderArn }) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
