@@ -1,3 +1,4 @@
+import { bootstrapConfigProblems } from "../bootstrap/bootstrap-checks";
 import { settingsFor } from "../config/config";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
@@ -50,6 +51,7 @@ export const configCrossChecks: Rule = {
         );
       }
     }
+    out.push(...bootstrapConfigProblems(context.config, folders));
     return out;
   },
 };

@@ -9,6 +9,7 @@ import { App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
+import { stateBackendFor } from "../bootstrap/bootstrap-names";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
@@ -68,7 +69,7 @@ function buildAndSynth(
     const stackDir = path.join(outdir, "stacks", env.name);
     const stack = new EnvironmentStack(app, env.name, {
       settings: env.settings,
-      backend: config.backend,
+      backend: stateBackendFor(config.backend, config.bootstrap),
       secrets: env.secrets,
       projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
     });
