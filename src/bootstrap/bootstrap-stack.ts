@@ -29,6 +29,7 @@ import {
   StatePrefixAccess,
 } from "./bootstrap-policies";
 import { bootstrapEnvironmentProblems } from "./bootstrap-checks";
+import { escapeRawHclStrings } from "./hcl-quoted-strings";
 import { FailedDecryptAlarm } from "./failed-decrypt-alarm";
 import { ArnContext, kmsKeyGrant } from "./kms-key-reference";
 import { SopsEnvironmentKeys } from "./sops-environment-keys";
@@ -255,6 +256,12 @@ export class BootstrapStack extends TerraformStack {
         "The state key: what the environment backends encrypt state with (unless backend.kmsKeyId is set)",
       value: this.stateStorage.key.arn,
     });
+  }
+
+  /** cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped: see hcl-quoted-strings.ts. */
+  public toHclTerraform(): { hcl: string; metadata: unknown } {
+    const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
+    return { ...result, hcl: escapeRawHclStrings(result.hcl) };
   }
 }
 
