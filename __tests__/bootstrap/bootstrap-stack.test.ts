@@ -981,3 +981,90 @@ test("the deployers' Secrets Manager actions are exactly the provider's calls", 
   expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toHaveLength(13);
   expect(DEPLOYER_SECRETSMANAGER_ACTIONS).not.toContain("secretsmanager:PutResourcePolicy");
 });
+
+describe("BootstrapStack: GitHub OIDC roles (the contract with the workflows)", () => {
+  const j = synth(props({}, { github: { repository: "acme/secrets" } }));
+  const r = j.resource;
+
+  test("creates the OIDC provider unless its ARN is given", () => {
+    expect(r.aws_iam_openid_connect_provider.github).toEqual({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    const given = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+    const k = synth(props({}, { github: { repository: "acme/secrets", oidcProviderArn: given } }));
+    expect(k.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(
+      JSON.parse(k.resource.aws_iam_role.sops_production_github_deploy.assume_role_policy).Statement[0]
+        .Principal,
+    ).toEqual({ Federated: given });
+  });
+
+  test("per environment: deploy role trusts exactly environment <env>, plan role exactly <env>-plan", () => {
+    for (const env of ["development", "production"]) {
+      for (const [kind, ghEnv, policyName] of [
+        ["deploy", env, "deployers"],
+        ["plan", `${env}-plan`, "planners"],
+      ]) {
+        const role = r.aws_iam_role[`sops_${env}_github_${kind}`];
+        expect(role.name).toBe(`sops-${env}-${kind}`);
+        expect(JSON.parse(role.assume_role_policy)).toEqual({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "GitHubEnvironment",
+              Effect: "Allow",
+              Principal: { Federated: "${aws_iam_openid_connect_provider.github.arn}" },
+              Action: ["sts:AssumeRoleWithWebIdentity"],
+              Condition: {
+                StringEquals: {
+                  "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                  "token.actions.githubusercontent.com:sub": `repo:acme/secrets:environment:${ghEnv}`,
+                },
+              },
+            },
+          ],
+        });
+        expect(role.assume_role_policy).not.toMatch(/StringLike|\*/);
+        expect(r.aws_iam_role_policy_attachment[`sops_${env}_github_${kind}`]).toEqual({
+          role: `\${aws_iam_role.sops_${env}_github_${kind}.name}`,
+          policy_arn: `\${aws_iam_policy.sops_${env}_${policyName}.arn}`,
+        });
+      }
+    }
+  });
+
+  test("the roles are the principals of their environment's key and state prefix", () => {
+    const role = (n: string) => [`arn:aws:iam::${ACCOUNT}:role/${n}`, `arn:aws:iam::${ACCOUNT}:role/*/${n}`];
+    expect(
+      statement(policy(j, "aws_kms_key", "sops_production"), "DeployersAndPlannersDecrypt").Condition,
+    ).toEqual({
+      ArnLike: { "aws:PrincipalArn": [...role("sops-production-deploy"), ...role("sops-production-plan")] },
+    });
+    const bucket = JSON.parse(r.aws_s3_bucket_policy.state.policy);
+    expect(statement(bucket, "DenyOthersStateproduction").Condition).toEqual({
+      ArnNotLike: {
+        "aws:PrincipalArn": [...role("sops-production-deploy"), ...role("sops-production-plan")],
+      },
+    });
+    expect(statement(bucket, "DenyPlannerWritesproduction").Condition).toEqual({
+      ArnLike: { "aws:PrincipalArn": role("sops-production-plan") },
+      ArnNotLike: { "aws:PrincipalArn": role("sops-production-deploy") },
+    });
+    expect(j.output.environments.value.production).toMatchObject({
+      github_deploy_role_arn: "${aws_iam_role.sops_production_github_deploy.arn}",
+      github_plan_role_arn: "${aws_iam_role.sops_production_github_plan.arn}",
+    });
+  });
+
+  test("refuses an environment ending in -plan, and a role name over 64 characters", () => {
+    expect(() =>
+      synth(props({ environments: ["production", "production-plan"] }, { github: { repository: "a/b" } })),
+    ).toThrow(/environment "production-plan" ends in "-plan".*Fix: rename secrets\/production-plan\//);
+    expect(() => synth(props({ environments: ["a".repeat(60)] }, { github: { repository: "a/b" } }))).toThrow(
+      /longer than IAM's 64 characters/,
+    );
+    // Without github, -plan is an ordinary name.
+    expect(() => synth(props({ environments: ["production-plan"] }))).not.toThrow();
+  });
+});
