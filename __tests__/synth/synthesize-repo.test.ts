@@ -53,10 +53,10 @@ describe("synthesizeRepo on a two-environment repository", () => {
     expect(prod.terraform.backend.s3.key).toBe("secrets/production/terraform.tfstate");
   });
 
-  it("requires hashicorp/aws and carlpett/sops ~> 1.4 and configures both providers", () => {
+  it("requires hashicorp/aws and carlpett/sops 1.4.1 (exact) and configures both providers", () => {
     expect(dev.terraform.required_providers).toEqual({
       aws: { source: "hashicorp/aws", version: "6.25.0" },
-      sops: { source: "carlpett/sops", version: "~> 1.4" },
+      sops: { source: "carlpett/sops", version: "1.4.1" },
     });
     expect(dev.provider.aws).toEqual([{ region: "us-east-1" }]);
     expect(dev.provider.sops).toEqual([{}]);

@@ -13,6 +13,7 @@ import { stateBackendFor } from "../bootstrap/bootstrap-names";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
+import { copyProviderLock } from "../stacks/provider-lock";
 import { makeStagingDir, publishOutput } from "./publish-output";
 import { withoutTokenStackTraces } from "./token-stack-traces";
 
@@ -100,6 +101,7 @@ function buildAndSynth(
       stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
+  copyProviderLock(root, path.join(staging, "stacks"));
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
