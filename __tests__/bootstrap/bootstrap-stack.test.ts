@@ -647,6 +647,21 @@ describe("BootstrapStack: state bucket", () => {
     expect(statement(bare, "DenyOthersStateproduction").Condition).toBeUndefined();
   });
 
+  test("refuses a bucket policy over S3's 20 KB, saying what to do", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `env${i}`);
+    const roles = (i: number) => Array.from({ length: 6 }, (_, k) => `deployer-role-number-${i}-${k}`);
+    const access = Object.fromEntries(
+      many.map((env, i) => [
+        env,
+        { editors: NONE, deployers: { roles: roles(i), groups: [], users: [] }, planners: NONE },
+      ]),
+    );
+    expect(() => synth(props({ environments: many }, { access }))).toThrow(
+      /state bucket policy would be \d+ characters; S3 accepts at most 20480\. Name fewer principals/,
+    );
+    expect(() => synth(props({ environments: many }))).not.toThrow();
+  });
+
   test("statement IDs encode environment names one-to-one", () => {
     const j = synth(props({ environments: ["a-b", "a_b", "aZDb"] }));
     const sids = JSON.parse(j.resource.aws_s3_bucket_policy.state.policy).Statement.map((x: Json) => x.Sid);

@@ -30,6 +30,9 @@ import {
 import { policyJson } from "./iam-policy-document";
 import { ArnContext, KmsKeyGrant, kmsKeyGrant } from "./kms-key-reference";
 
+/** S3's limit on a bucket policy (20 KB). */
+export const BUCKET_POLICY_MAX_CHARS = 20_480;
+
 /** Prefix of the state bucket's access log objects in the log bucket. */
 export const ACCESS_LOG_PREFIX = "state-access-logs/";
 
@@ -115,6 +118,19 @@ export class TerraformStateStorage extends Construct {
         ? kmsKeyGrant(backend.kmsKeyId, backend.region, arnContext)
         : { resource: this.key.arn };
 
+    const bucketPolicy = policyJson(
+      stateBucketPolicy({
+        bucketArn: this.bucketArn,
+        stateKeyIds: this.stateKeyIds,
+        environments: props.environments,
+      }),
+    );
+    if (bucketPolicy.length > BUCKET_POLICY_MAX_CHARS)
+      throw new Error(
+        `BootstrapStack: the state bucket policy would be ${bucketPolicy.length} characters; S3 accepts at most ` +
+          `${BUCKET_POLICY_MAX_CHARS}. Name fewer principals in context.bootstrap.access (a role per ` +
+          "environment rather than many users), or split the environments over several state buckets.",
+      );
     this.bucket = new S3Bucket(this, "bucket", { ...region, bucket: backend.bucket });
     this.bucket.overrideLogicalId("state");
     const bucket = this.bucket.id;
@@ -162,13 +178,7 @@ export class TerraformStateStorage extends Construct {
       new S3BucketPolicy(this, "policy", {
         ...region,
         bucket,
-        policy: policyJson(
-          stateBucketPolicy({
-            bucketArn: this.bucketArn,
-            stateKeyIds: this.stateKeyIds,
-            environments: props.environments,
-          }),
-        ),
+        policy: bucketPolicy,
         dependsOn: [publicAccessBlock],
       }),
     );
