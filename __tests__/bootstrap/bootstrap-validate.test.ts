@@ -97,3 +97,42 @@ describeIfTerraform(
     }, 60_000);
   },
 );
+
+describe("check and synth refuse (SS011) what the bootstrap stack would refuse, writing nothing", () => {
+  const refused = (context: Json) => {
+    const root = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context });
+    const result = synthesizeRepo(root, { outdir: "cdktf.out" });
+    expect(result.synthesized).toBe(false);
+    expect(fs.existsSync(path.join(root, "cdktf.out"))).toBe(false);
+    return result.analysis.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => ({ ruleId: d.ruleId, path: d.path, message: d.message }));
+  };
+
+  test("a secret name template that crosses environments", () => {
+    expect(refused({ bootstrap: true, secretNameTemplate: "app-{env}-{name}" })).toEqual([
+      {
+        ruleId: "SS011",
+        path: "cdktf.json",
+        message: expect.stringContaining(
+          '"context.secretNameTemplate" ("app-{env}-{name}") does not follow {env}',
+        ),
+      },
+    ]);
+    // Without the bootstrap stack there is no grant to scope: accepted as before.
+    const root = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: { secretNameTemplate: "app-{env}-{name}" },
+    });
+    expect(synthesizeRepo(root, { outdir: "cdktf.out" }).synthesized).toBe(true);
+  });
+
+  test("an environment named <x>-plan with github on", () => {
+    const [d] = refused({
+      bootstrap: { github: { repository: "acme/secrets" }, environments: ["production-plan"] },
+    });
+    expect(d.message).toContain(
+      '"context.bootstrap.github" is set, and environment "production-plan" ends in "-plan"',
+    );
+  });
+});
