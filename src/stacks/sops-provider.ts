@@ -16,7 +16,7 @@ import {
 export const SOPS_PROVIDER_SOURCE = "carlpett/sops";
 /**
  * Pinned exactly (data and ephemeral `sops_file`; ephemeral since 1.3.0): a provider that decrypts secrets is
- * never upgraded implicitly. Change it together with the committed `.terraform.lock.hcl` (docs/bootstrap.md,
+ * never upgraded implicitly. v1.4.1 (2026-03-19) is the newest tag of github.com/carlpett/terraform-provider-sops. Change it together with the committed `.terraform.lock.hcl` (docs/bootstrap.md,
  * "Provider locking").
  */
 export const SOPS_PROVIDER_VERSION = "1.4.1";
