@@ -5,7 +5,7 @@ import {
   environmentNameProblem,
   parseBootstrapConfig,
 } from "../../src/bootstrap/bootstrap-config";
-import { secretNamePattern, sopsKeyAliasArn } from "../../src/bootstrap/bootstrap-names";
+import { secretNamePattern, sopsKeyAliasArn, stateBackendFor } from "../../src/bootstrap/bootstrap-names";
 import { CONFIG_RULE_ID } from "../../src/errors";
 
 function messages(value: unknown): string[] {
@@ -251,6 +251,20 @@ describe("bootstrap names", () => {
       "arn:aws-cn:kms:cn-north-1:123456789012:alias/sops-dev",
     );
     expect(sopsKeyAliasArn("us-gov-west-1", "123456789012", "dev")).toMatch(/^arn:aws-us-gov:/);
+  });
+
+  test("stateBackendFor: with bootstrap on, the backends name the state key (never SSE-S3)", () => {
+    const s3 = { type: "s3" as const, bucket: "acme.state", region: "eu-west-1", keyPrefix: "secrets" };
+    expect(stateBackendFor(s3, undefined)).toBe(s3);
+    expect(stateBackendFor(s3, { accountId: "123456789012" })).toEqual({
+      ...s3,
+      kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:alias/terraform-state/acme-state",
+    });
+    expect(stateBackendFor(s3, {})).toEqual({ ...s3, kmsKeyId: "alias/terraform-state/acme-state" });
+    const own = { ...s3, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" };
+    expect(stateBackendFor(own, { accountId: "123456789012" })).toBe(own);
+    const local = { type: "local" as const, directory: "terraform-state" };
+    expect(stateBackendFor(local, {})).toBe(local);
   });
 
   test("secret name pattern from the template", () => {
