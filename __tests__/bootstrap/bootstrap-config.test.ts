@@ -5,7 +5,7 @@ import {
   parseBootstrapConfig,
 } from "../../src/bootstrap/bootstrap-config";
 import { environmentNameProblem } from "../../src/config/names";
-import { secretNamePattern, sopsKeyAliasArn } from "../../src/bootstrap/bootstrap-names";
+import { secretNamePattern, sopsKeyAliasArn, stateBackendFor } from "../../src/bootstrap/bootstrap-names";
 import { CONFIG_RULE_ID } from "../../src/errors";
 
 function messages(value: unknown): string[] {
@@ -50,9 +50,16 @@ describe("parseBootstrapConfig", () => {
       alarmEmail: "security@example.com",
       failedDecryptThreshold: 3,
       access: {
-        production: { editors: { roles: ["ops"] }, deployers: { groups: ["ci"], users: ["deploy-bot"] } },
+        production: {
+          editors: { roles: ["ops"] },
+          deployers: { roles: ["ci"], users: ["deploy-bot"] },
+          planners: { roles: ["ci-plan"] },
+        },
       },
       remoteState: true,
+      breakGlassRoleName: "break-glass",
+      github: { repository: "acme/secrets" },
+      accessLogBucket: "acme-state-logs",
     });
     expect(diagnostics).toEqual([]);
     expect(settings).toEqual({
@@ -68,10 +75,14 @@ describe("parseBootstrapConfig", () => {
       access: {
         production: {
           editors: { roles: ["ops"], groups: [], users: [] },
-          deployers: { roles: [], groups: ["ci"], users: ["deploy-bot"] },
+          deployers: { roles: ["ci"], groups: [], users: ["deploy-bot"] },
+          planners: { roles: ["ci-plan"], groups: [], users: [] },
         },
       },
       remoteState: true,
+      breakGlassRoleName: "break-glass",
+      github: { repository: "acme/secrets" },
+      accessLogBucket: "acme-state-logs",
     });
   });
 
@@ -89,7 +100,7 @@ describe("parseBootstrapConfig", () => {
       /^context: unknown key "context\.bootstrap\.acountId" \| remove it or use one of: accountId, region,/,
     );
     expect(messages({ access: { production: { editor: {} } } })[0]).toContain(
-      'unknown key "context.bootstrap.access.production.editor" | remove it or use one of: editors, deployers',
+      'unknown key "context.bootstrap.access.production.editor" | remove it or use one of: editors, deployers, planners',
     );
     expect(messages({ access: { production: { editors: { role: ["x"] } } } })[0]).toContain(
       'unknown key "context.bootstrap.access.production.editors.role"',
@@ -153,6 +164,57 @@ describe("parseBootstrapConfig", () => {
     );
   });
 
+  test("IAM groups are refused (a key or bucket policy cannot name a group), with the fix", () => {
+    expect(messages({ access: { production: { deployers: { groups: ["ci"] } } } })).toEqual([
+      'context: "context.bootstrap.access.production.deployers.groups" names IAM groups: a KMS key policy and an ' +
+        "S3 bucket policy cannot name a group, so the bootstrap stack could not keep an account-wide IAM policy " +
+        "from opening the keys and state to others | list the group's members under \"context.bootstrap.access." +
+        'production.deployers.users", or a role they assume under "context.bootstrap.access.production.deployers.' +
+        'roles", and remove "context.bootstrap.access.production.deployers.groups"',
+    ]);
+    // An empty list says nothing and is accepted.
+    expect(parseBootstrapConfig({ access: { production: { editors: { groups: [] } } } }).diagnostics).toEqual(
+      [],
+    );
+  });
+
+  test("remoteState needs a break-glass role (only configured principals may use the state key)", () => {
+    expect(messages({ remoteState: true })[0]).toContain(
+      '"context.bootstrap.remoteState" is true, but no break-glass role is set',
+    );
+    expect(parseBootstrapConfig({ remoteState: true, breakGlassRoleName: "admin" }).diagnostics).toEqual([]);
+  });
+
+  test("github, breakGlassRoleName and accessLogBucket are validated with their paths", () => {
+    expect(messages({ github: { repository: "not a repo" } })[0]).toContain(
+      '"context.bootstrap.github.repository" must be a GitHub repository "owner/repo"',
+    );
+    expect(messages({ github: {} })[0]).toContain('"context.bootstrap.github.repository" must be');
+    expect(
+      messages({ github: { repository: "a/b", oidcProviderArn: "arn:aws:iam::1:role/x" } })[0],
+    ).toContain('"context.bootstrap.github.oidcProviderArn" must be the ARN of the IAM OIDC provider');
+    expect(messages({ github: { repository: "a/b", extra: 1 } })[0]).toContain(
+      'unknown key "context.bootstrap.github.extra"',
+    );
+    expect(messages({ breakGlassRoleName: "arn:aws:iam::111122223333:role/x" })[0]).toContain(
+      '"context.bootstrap.breakGlassRoleName" must be an IAM role name',
+    );
+    expect(messages({ accessLogBucket: "Bad_Bucket" })[0]).toContain(
+      '"context.bootstrap.accessLogBucket" must be an S3 bucket name',
+    );
+    expect(
+      parseBootstrapConfig({
+        github: {
+          repository: "acme/secrets",
+          oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        },
+      }).settings?.github,
+    ).toEqual({
+      repository: "acme/secrets",
+      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+    });
+  });
+
   test("reports every problem at once", () => {
     expect(messages({ accountId: "x", region: 1, nope: true, keyDeletionWindowInDays: 31 })).toHaveLength(4);
   });
@@ -193,6 +255,20 @@ describe("bootstrap names", () => {
       "arn:aws-cn:kms:cn-north-1:123456789012:alias/sops-dev",
     );
     expect(sopsKeyAliasArn("us-gov-west-1", "123456789012", "dev")).toMatch(/^arn:aws-us-gov:/);
+  });
+
+  test("stateBackendFor: with bootstrap on, the backends name the state key (never SSE-S3)", () => {
+    const s3 = { type: "s3" as const, bucket: "acme.state", region: "eu-west-1", keyPrefix: "secrets" };
+    expect(stateBackendFor(s3, undefined)).toBe(s3);
+    expect(stateBackendFor(s3, { accountId: "123456789012" })).toEqual({
+      ...s3,
+      kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:alias/terraform-state/acme-state",
+    });
+    expect(stateBackendFor(s3, {})).toEqual({ ...s3, kmsKeyId: "alias/terraform-state/acme-state" });
+    const own = { ...s3, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" };
+    expect(stateBackendFor(own, { accountId: "123456789012" })).toBe(own);
+    const local = { type: "local" as const, directory: "terraform-state" };
+    expect(stateBackendFor(local, {})).toBe(local);
   });
 
   test("secret name pattern from the template", () => {

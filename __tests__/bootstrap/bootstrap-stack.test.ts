@@ -70,8 +70,9 @@ describe("BootstrapStack: keys and aliases", () => {
     expect(BOOTSTRAP_STACK_NAME).toBe("bootstrap");
   });
 
-  test("one rotated key per environment, plus the state key, all with the deletion window", () => {
+  test("one rotated key per environment, plus the state and alarm-topic keys, all with the deletion window", () => {
     expect(Object.keys(json.resource.aws_kms_key).sort()).toEqual([
+      "alarms",
       "sops_development",
       "sops_production",
       "state",
@@ -93,31 +94,143 @@ describe("BootstrapStack: keys and aliases", () => {
     expect(json.resource.aws_kms_alias.state.name).toBe("alias/terraform-state/acme-tf-state");
   });
 
-  test("key policy: the account administers; IAM policies may grant exactly the sops actions", () => {
-    const doc = policy(json, "aws_kms_key", "sops_production");
+  test("key policy: the account administers (no use, no grant); only the named principals may use the key", () => {
+    const access: EnvironmentAccess = {
+      editors: { roles: ["sops-editor"], groups: [], users: ["alice"] },
+      deployers: { roles: ["ci-production"], groups: [], users: [] },
+      planners: { roles: ["ci-plan"], groups: [], users: [] },
+    };
+    const j = synth(props({}, { access: { production: access }, breakGlassRoleName: "break-glass" }));
+    const root = { AWS: `arn:aws:iam::${ACCOUNT}:root` };
+    const role = (n: string) => [`arn:aws:iam::${ACCOUNT}:role/${n}`, `arn:aws:iam::${ACCOUNT}:role/*/${n}`];
+    const user = (n: string) => [`arn:aws:iam::${ACCOUNT}:user/${n}`, `arn:aws:iam::${ACCOUNT}:user/*/${n}`];
+    const doc = policy(j, "aws_kms_key", "sops_production");
     expect(doc.Statement).toEqual([
       {
         Sid: "AccountAdministersKey",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Principal: root,
         Action: KEY_ADMIN_ACTIONS,
         Resource: "*",
       },
       {
-        Sid: "IamPoliciesMayGrantUse",
+        Sid: "EditorsUseKey",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Principal: root,
         Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         Resource: "*",
+        Condition: {
+          ArnLike: { "aws:PrincipalArn": [...role("break-glass"), ...role("sops-editor"), ...user("alice")] },
+        },
+      },
+      {
+        Sid: "DeployersAndPlannersDecrypt",
+        Effect: "Allow",
+        Principal: root,
+        Action: ["kms:Decrypt"],
+        Resource: "*",
+        Condition: { ArnLike: { "aws:PrincipalArn": [...role("ci-plan"), ...role("ci-production")] } },
+      },
+      {
+        Sid: "GrantsOnlyForAwsResources",
+        Effect: "Allow",
+        Principal: root,
+        Action: ["kms:CreateGrant"],
+        Resource: "*",
+        Condition: {
+          ArnLike: {
+            "aws:PrincipalArn": [
+              ...role("break-glass"),
+              ...role("sops-editor"),
+              ...user("alice"),
+              ...role("ci-plan"),
+              ...role("ci-production"),
+            ],
+          },
+          Bool: { "kms:GrantIsForAWSResource": "true" },
+        },
+      },
+      {
+        Sid: "DenyGrantsForNonAwsResources",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["kms:CreateGrant"],
+        Resource: "*",
+        Condition: { BoolIfExists: { "kms:GrantIsForAWSResource": "false" } },
       },
     ]);
+    // The account (root) never gets a cryptographic action or a grant: an account-wide kms:* IAM policy opens
+    // nothing, because every use statement is limited to the named principal ARNs.
     for (const action of KEY_ADMIN_ACTIONS)
-      expect(action).not.toMatch(/Decrypt|Encrypt|GenerateDataKey|ReEncrypt/);
+      expect(action).not.toMatch(/Decrypt|Encrypt|GenerateDataKey|ReEncrypt|Grant|^kms:Create\*$|^kms:\*$/);
+    for (const key of Object.keys(j.resource.aws_kms_key))
+      for (const st of policy(j, "aws_kms_key", key).Statement)
+        if (st.Effect === "Allow" && st.Principal.AWS && st.Sid !== "AccountAdministersKey")
+          expect(st.Condition.ArnLike["aws:PrincipalArn"].length).toBeGreaterThan(0);
+    // An environment without principals: administration and the grant deny only.
+    expect(policy(j, "aws_kms_key", "sops_development").Statement.map((x: Json) => x.Sid)).toEqual([
+      "AccountAdministersKey",
+      "EditorsUseKey",
+      "GrantsOnlyForAwsResources",
+      "DenyGrantsForNonAwsResources",
+    ]);
+    expect(policy(synth(), "aws_kms_key", "sops_development").Statement.map((x: Json) => x.Sid)).toEqual([
+      "AccountAdministersKey",
+      "DenyGrantsForNonAwsResources",
+    ]);
+  });
+
+  test("state key policy: writers of every environment encrypt, planners only decrypt", () => {
+    const j = synth(
+      props(
+        {},
+        {
+          access: {
+            production: {
+              editors: NONE,
+              deployers: { roles: ["ci-production"], groups: [], users: [] },
+              planners: { roles: ["ci-plan"], groups: [], users: [] },
+            },
+          },
+          breakGlassRoleName: "break-glass",
+        },
+      ),
+    );
+    const doc = policy(j, "aws_kms_key", "state");
+    expect(statement(doc, "StateWritersUseKey")).toEqual({
+      Sid: "StateWritersUseKey",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        ArnLike: {
+          "aws:PrincipalArn": [
+            `arn:aws:iam::${ACCOUNT}:role/*/break-glass`,
+            `arn:aws:iam::${ACCOUNT}:role/*/ci-production`,
+            `arn:aws:iam::${ACCOUNT}:role/break-glass`,
+            `arn:aws:iam::${ACCOUNT}:role/ci-production`,
+          ],
+        },
+      },
+    });
+    expect(statement(doc, "StateReadersDecrypt")).toMatchObject({
+      Action: ["kms:Decrypt"],
+      Condition: {
+        ArnLike: {
+          "aws:PrincipalArn": [
+            `arn:aws:iam::${ACCOUNT}:role/*/ci-plan`,
+            `arn:aws:iam::${ACCOUNT}:role/ci-plan`,
+          ],
+        },
+      },
+    });
   });
 
   test("extra environments from the settings get keys too, sorted and once", () => {
     const extra = synth(props({ environments: ["production"] }, { environments: ["staging", "production"] }));
     expect(Object.keys(extra.resource.aws_kms_alias).sort()).toEqual([
+      "alarms",
       "sops_production",
       "sops_staging",
       "state",
@@ -196,8 +309,80 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
           Resource: "${aws_kms_key.state.arn}",
           Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
         },
+        {
+          Sid: "DenyDeleteWithoutRecovery",
+          Effect: "Deny",
+          Action: ["secretsmanager:DeleteSecret"],
+          Resource: arn("secretsmanager", "secret:production/*"),
+          Condition: { Bool: { "secretsmanager:ForceDeleteWithoutRecovery": "true" } },
+        },
       ],
     });
+  });
+
+  test("ForceDeleteWithoutRecovery is denied unless the environment's recovery window is 0", () => {
+    const j = synth(
+      props({
+        environmentSettings: {
+          production: { ...DEFAULT_SETTINGS, recoveryWindowInDays: 7 },
+          development: { ...DEFAULT_SETTINGS, recoveryWindowInDays: 0 },
+        },
+      }),
+    );
+    const sids = (env: string) =>
+      policy(j, "aws_iam_policy", `sops_${env}_deployers`).Statement.map((x: Json) => x.Sid);
+    expect(sids("production")).toContain("DenyDeleteWithoutRecovery");
+    expect(sids("development")).not.toContain("DenyDeleteWithoutRecovery");
+  });
+
+  test("planners: read-only (sops decrypt, secret reads, state list/read, state key decrypt), no writes", () => {
+    const iam = json.resource.aws_iam_policy.sops_production_planners;
+    expect(iam.name).toBe("sops-production-planners");
+    expect(JSON.parse(iam.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "SopsKeyDecrypt",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: "${aws_kms_key.sops_production.arn}",
+        },
+        {
+          Sid: "ReadSecrets",
+          Effect: "Allow",
+          Action: [
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetResourcePolicy",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecretVersionIds",
+          ],
+          Resource: arn("secretsmanager", "secret:production/*"),
+        },
+        {
+          Sid: "StateList",
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: "arn:aws:s3:::acme-tf-state",
+          Condition: { StringLike: { "s3:prefix": ["secrets/production/*"] } },
+        },
+        {
+          Sid: "StateRead",
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: "arn:aws:s3:::acme-tf-state/secrets/production/*",
+        },
+        {
+          Sid: "StateKmsKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: "${aws_kms_key.state.arn}",
+          Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+        },
+      ],
+    });
+    const writes = /Put|Delete|Create|Update|Tag|Replicate|Remove|Encrypt|GenerateDataKey|dynamodb/;
+    for (const st of JSON.parse(iam.policy).Statement)
+      for (const a of st.Action) expect(a).not.toMatch(writes);
   });
 
   test("no IAM policy statement has a bare * resource or a wildcard action", () => {
@@ -218,13 +403,13 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
     const j = synth(
       props({
         environmentSettings: {
-          production: { ...DEFAULT_SETTINGS, region: "eu-west-1", secretNameTemplate: "apps/{name}-{env}" },
+          production: { ...DEFAULT_SETTINGS, region: "eu-west-1", secretNameTemplate: "apps/{env}/{name}" },
         },
       }),
     );
     expect(
       statement(policy(j, "aws_iam_policy", "sops_production_deployers"), "ManageSecrets").Resource,
-    ).toBe(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:apps/*-production*`);
+    ).toBe(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:apps/production/*`);
     expect(
       statement(policy(j, "aws_iam_policy", "sops_development_deployers"), "ManageSecrets").Resource,
     ).toBe(arn("secretsmanager", "secret:development/*"));
@@ -270,13 +455,23 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
     // Without a customer managed key there is no KMS statement for Secrets Manager.
     expect(
       policy(synth(), "aws_iam_policy", "sops_development_deployers").Statement.map((s: Json) => s.Sid),
-    ).toEqual(["SopsKeyDecrypt", "ManageSecrets", "StateList", "StateObjects", "StateKmsKey"]);
+    ).toEqual([
+      "SopsKeyDecrypt",
+      "ManageSecrets",
+      "StateList",
+      "StateObjects",
+      "StateKmsKey",
+      "DenyDeleteWithoutRecovery",
+    ]);
   });
 
-  test("attachments: roles, groups and users per environment (revoking = removing them)", () => {
+  test("attachments: roles and users per environment, no groups (revoking = removing them)", () => {
+    // Groups are refused by the configuration (a key or bucket policy cannot name them); the stack attaches
+    // roles and users only, even if handed a group.
     const access: EnvironmentAccess = {
       editors: { roles: ["sops-editor"], groups: ["platform"], users: [] },
       deployers: { roles: ["ci-production"], groups: [], users: ["break.glass"] },
+      planners: { roles: ["ci-plan"], groups: [], users: [] },
     };
     const j = synth(props({}, { access: { production: access } }));
     expect(j.resource.aws_iam_role_policy_attachment).toEqual({
@@ -288,13 +483,12 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
         role: "ci-production",
         policy_arn: "${aws_iam_policy.sops_production_deployers.arn}",
       },
-    });
-    expect(j.resource.aws_iam_group_policy_attachment).toEqual({
-      sops_production_editors_group_platform: {
-        group: "platform",
-        policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
+      "sops_production_planners_role_ci-plan": {
+        role: "ci-plan",
+        policy_arn: "${aws_iam_policy.sops_production_planners.arn}",
       },
     });
+    expect(j.resource.aws_iam_group_policy_attachment).toBeUndefined();
     const users = j.resource.aws_iam_user_policy_attachment;
     expect(Object.values<Json>(users)).toEqual([
       { user: "break.glass", policy_arn: "${aws_iam_policy.sops_production_deployers.arn}" },
@@ -351,20 +545,164 @@ describe("BootstrapStack: state bucket", () => {
     });
   });
 
-  test("TLS-only bucket policy", () => {
-    expect(JSON.parse(r.aws_s3_bucket_policy.state.policy)).toEqual({
-      Version: "2012-10-17",
-      Statement: [
+  test("bucket policy: TLS only, SSE-KMS with the state key on every write, each prefix for its principals", () => {
+    const j = synth(
+      props(
+        {},
         {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: ["s3:*"],
-          Resource: ["arn:aws:s3:::acme-tf-state", "arn:aws:s3:::acme-tf-state/*"],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
+          access: {
+            production: {
+              editors: NONE,
+              deployers: { roles: ["ci-production"], groups: [], users: [] },
+              planners: { roles: ["ci-plan"], groups: [], users: ["auditor"] },
+            },
+          },
+          breakGlassRoleName: "break-glass",
         },
-      ],
+      ),
+    );
+    const role = (n: string) => [`arn:aws:iam::${ACCOUNT}:role/${n}`, `arn:aws:iam::${ACCOUNT}:role/*/${n}`];
+    const doc = JSON.parse(j.resource.aws_s3_bucket_policy.state.policy);
+    expect(doc.Statement.map((x: Json) => x.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DenyWritesWithoutKms",
+      "DenyWritesWithOtherKey",
+      "DenyOthersStatedevelopment",
+      "DenyOthersStateproduction",
+      "DenyPlannerWritesproduction",
+    ]);
+    expect(statement(doc, "DenyInsecureTransport")).toEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: ["arn:aws:s3:::acme-tf-state", "arn:aws:s3:::acme-tf-state/*"],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
+    expect(statement(doc, "DenyWritesWithoutKms")).toEqual({
+      Sid: "DenyWritesWithoutKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: "arn:aws:s3:::acme-tf-state/*",
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    });
+    expect(statement(doc, "DenyWritesWithOtherKey")).toEqual({
+      Sid: "DenyWritesWithOtherKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: "arn:aws:s3:::acme-tf-state/*",
+      Condition: {
+        StringNotEquals: {
+          "s3:x-amz-server-side-encryption-aws-kms-key-id": [
+            "${aws_kms_key.state.arn}",
+            `arn:aws:kms:us-east-1:${ACCOUNT}:alias/terraform-state/acme-tf-state`,
+            "alias/terraform-state/acme-tf-state",
+          ],
+        },
+      },
+    });
+    expect(statement(doc, "DenyOthersStateproduction")).toEqual({
+      Sid: "DenyOthersStateproduction",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: "arn:aws:s3:::acme-tf-state/secrets/production/*",
+      Condition: {
+        ArnNotLike: {
+          "aws:PrincipalArn": [
+            ...role("break-glass"),
+            ...role("ci-production"),
+            ...role("ci-plan"),
+            `arn:aws:iam::${ACCOUNT}:user/auditor`,
+            `arn:aws:iam::${ACCOUNT}:user/*/auditor`,
+          ],
+        },
+      },
+    });
+    expect(statement(doc, "DenyPlannerWritesproduction")).toEqual({
+      Sid: "DenyPlannerWritesproduction",
+      Effect: "Deny",
+      Principal: "*",
+      NotAction: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: "arn:aws:s3:::acme-tf-state/secrets/production/*",
+      Condition: {
+        ArnLike: {
+          "aws:PrincipalArn": [
+            ...role("ci-plan"),
+            `arn:aws:iam::${ACCOUNT}:user/auditor`,
+            `arn:aws:iam::${ACCOUNT}:user/*/auditor`,
+          ],
+        },
+        ArnNotLike: { "aws:PrincipalArn": [...role("break-glass"), ...role("ci-production")] },
+      },
+    });
+    // development has only the break-glass role.
+    expect(statement(doc, "DenyOthersStatedevelopment").Condition).toEqual({
+      ArnNotLike: { "aws:PrincipalArn": role("break-glass") },
+    });
+    // Without any principal for an environment, nobody may touch its state (no condition).
+    const bare = JSON.parse(synth().resource.aws_s3_bucket_policy.state.policy);
+    expect(statement(bare, "DenyOthersStateproduction").Condition).toBeUndefined();
+  });
+
+  test("refuses a bucket policy over S3's 20 KB, saying what to do", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `env${i}`);
+    const roles = (i: number) => Array.from({ length: 6 }, (_, k) => `deployer-role-number-${i}-${k}`);
+    const access = Object.fromEntries(
+      many.map((env, i) => [
+        env,
+        { editors: NONE, deployers: { roles: roles(i), groups: [], users: [] }, planners: NONE },
+      ]),
+    );
+    expect(() => synth(props({ environments: many }, { access }))).toThrow(
+      /state bucket policy would be \d+ characters; S3 accepts at most 20480\. Name fewer principals/,
+    );
+    expect(() => synth(props({ environments: many }))).not.toThrow();
+  });
+
+  test("statement IDs encode environment names one-to-one", () => {
+    const j = synth(props({ environments: ["a-b", "a_b", "aZDb"] }));
+    const sids = JSON.parse(j.resource.aws_s3_bucket_policy.state.policy).Statement.map((x: Json) => x.Sid);
+    expect(sids).toContain("DenyOthersStateaZDb");
+    expect(sids).toContain("DenyOthersStateaZUb");
+    expect(sids).toContain("DenyOthersStateaZZDb");
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+
+  test("server access logs of the state bucket go to a hardened log bucket", () => {
+    expect(r.aws_s3_bucket.state_access_logs).toEqual({ bucket: "acme-tf-state-access-logs" });
+    expect(r.aws_s3_bucket_logging.state).toEqual({
+      bucket: "${aws_s3_bucket.state.id}",
+      target_bucket: "${aws_s3_bucket.state_access_logs.id}",
+      target_prefix: "state-access-logs/",
+      depends_on: ["aws_s3_bucket_policy.state_access_logs"],
+    });
+    expect(r.aws_s3_bucket_public_access_block.state_access_logs).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(r.aws_s3_bucket_ownership_controls.state_access_logs.rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+    const doc = JSON.parse(r.aws_s3_bucket_policy.state_access_logs.policy);
+    expect(statement(doc, "S3ServerAccessLogs")).toEqual({
+      Sid: "S3ServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: ["s3:PutObject"],
+      Resource: "arn:aws:s3:::acme-tf-state-access-logs/state-access-logs/*",
+      Condition: {
+        ArnLike: { "aws:SourceArn": "arn:aws:s3:::acme-tf-state" },
+        StringEquals: { "aws:SourceAccount": ACCOUNT },
+      },
+    });
+    expect(statement(doc, "DenyInsecureTransport").Effect).toBe("Deny");
+    const named = synth(props({}, { accessLogBucket: "org-logs" }));
+    expect(named.resource.aws_s3_bucket.state_access_logs.bucket).toBe("org-logs");
   });
 
   test("noncurrent versions expire after 90 days by default, or the configured days", () => {
@@ -394,14 +732,33 @@ describe("BootstrapStack: state bucket", () => {
     });
   });
 
-  test("a configured backend.kmsKeyId is used instead of a dedicated state key", () => {
-    const j = synth(props({ backend: { ...BACKEND, kmsKeyId: "alias/tf-state" } }));
-    expect(Object.keys(j.resource.aws_kms_key).sort()).toEqual(["sops_development", "sops_production"]);
+  test("backend.kmsKeyId points the backends at another key and never removes the bootstrap state key", () => {
+    // Before: the stack destroyed aws_kms_key.state when backend.kmsKeyId was set. Now the resources are the same
+    // (same addresses; the key, its alias and the bucket's default encryption identical); only the policies
+    // name the configured key.
+    const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const before = synth();
+    const j = synth(props({ backend: { ...BACKEND, kmsKeyId: keyArn } }));
+    const addresses = (x: Json) =>
+      Object.entries<Json>(x.resource)
+        .flatMap(([type, rs]) => Object.keys(rs).map((n) => `${type}.${n}`))
+        .sort();
+    expect(addresses(j)).toEqual(addresses(before));
+    expect(j.resource.aws_kms_key.state).toEqual(before.resource.aws_kms_key.state);
+    expect(j.resource.aws_kms_alias.state).toEqual(before.resource.aws_kms_alias.state);
+    expect(j.resource.aws_s3_bucket_server_side_encryption_configuration.state).toEqual(
+      before.resource.aws_s3_bucket_server_side_encryption_configuration.state,
+    );
     expect(
-      j.resource.aws_s3_bucket_server_side_encryption_configuration.state.rule[0]
-        .apply_server_side_encryption_by_default,
-    ).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "alias/tf-state" });
-    expect(statement(policy(j, "aws_iam_policy", "sops_production_deployers"), "StateKmsKey")).toMatchObject({
+      statement(JSON.parse(j.resource.aws_s3_bucket_policy.state.policy), "DenyWritesWithOtherKey").Condition,
+    ).toEqual({ StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [keyArn] } });
+    expect(statement(policy(j, "aws_iam_policy", "sops_production_deployers"), "StateKmsKey").Resource).toBe(
+      keyArn,
+    );
+    const alias = synth(props({ backend: { ...BACKEND, kmsKeyId: "alias/tf-state" } }));
+    expect(
+      statement(policy(alias, "aws_iam_policy", "sops_production_deployers"), "StateKmsKey"),
+    ).toMatchObject({
       Resource: arn("kms", "key/*"),
       Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/tf-state"] } },
     });
@@ -423,7 +780,9 @@ describe("BootstrapStack: monitoring", () => {
     const filters = r.aws_cloudwatch_log_metric_filter;
     expect(Object.keys(filters).sort()).toEqual([
       "sops_development_failed_decrypt",
+      "sops_development_key_change",
       "sops_production_failed_decrypt",
+      "sops_production_key_change",
     ]);
     const alarm = r.aws_cloudwatch_metric_alarm.failed_decrypt;
     for (const [env, f] of [
@@ -445,6 +804,49 @@ describe("BootstrapStack: monitoring", () => {
     });
     expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
     expect(r.aws_sns_topic.alarms.name).toBe("sops-secrets-alarms");
+  });
+
+  test("key changes (ScheduleKeyDeletion, DisableKey, PutKeyPolicy, CreateGrant) raise their own alarm", () => {
+    const filters = r.aws_cloudwatch_log_metric_filter;
+    const alarm = r.aws_cloudwatch_metric_alarm.key_change;
+    for (const env of ["development", "production"]) {
+      const f = filters[`sops_${env}_key_change`];
+      expect(f.log_group_name).toBe("CloudTrail/DefaultLogGroup");
+      expect(f.pattern).toBe(
+        '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "ScheduleKeyDeletion") || ' +
+          '($.eventName = "DisableKey") || ($.eventName = "PutKeyPolicy") || ($.eventName = "CreateGrant")) && ' +
+          `($.resources[0].ARN = "\${aws_kms_key.sops_${env}.arn}") }`,
+      );
+      expect(f.metric_transformation).toEqual({
+        name: alarm.metric_name,
+        namespace: alarm.namespace,
+        value: "1",
+      });
+    }
+    expect(alarm).toMatchObject({
+      alarm_name: "sops-kms-key-change",
+      statistic: "Sum",
+      threshold: 1,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      alarm_actions: ["${aws_sns_topic.alarms.arn}"],
+    });
+  });
+
+  test("the alarm topic is encrypted with its own key, which CloudWatch and EventBridge may use", () => {
+    expect(r.aws_sns_topic.alarms.kms_master_key_id).toBe("${aws_kms_key.alarms.arn}");
+    expect(r.aws_kms_alias.alarms).toEqual({
+      name: "alias/sops-secrets-alarms",
+      target_key_id: "${aws_kms_key.alarms.key_id}",
+    });
+    const doc = policy(json, "aws_kms_key", "alarms");
+    expect(statement(doc, "AlarmServicesPublish")).toEqual({
+      Sid: "AlarmServicesPublish",
+      Effect: "Allow",
+      Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+    });
+    expect(statement(doc, "AccountAdministersKey").Action).toEqual(KEY_ADMIN_ACTIONS);
     expect(r.aws_sns_topic_subscription).toBeUndefined();
   });
 
@@ -482,11 +884,14 @@ describe("BootstrapStack: backend, provider, outputs", () => {
 
   test("remoteState moves the state to <keyPrefix>/bootstrap/terraform.tfstate with S3 locking", () => {
     const json = synth(props({}, { remoteState: true }));
+    // One backend builder for every stack: SSE-KMS under the state key (by alias ARN), like the environments.
     expect(json.terraform.backend).toEqual({
       s3: {
         bucket: "acme-tf-state",
         key: "secrets/bootstrap/terraform.tfstate",
         region: "us-east-1",
+        encrypt: true,
+        kms_key_id: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/terraform-state/acme-tf-state`,
         use_lockfile: true,
       },
     });
@@ -495,6 +900,8 @@ describe("BootstrapStack: backend, provider, outputs", () => {
       bucket: "acme-tf-state",
       key: "secrets/bootstrap/terraform.tfstate",
       region: "us-east-1",
+      encrypt: true,
+      kms_key_id: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/terraform-state/acme-tf-state`,
       dynamodb_table: "tf-locks",
     });
   });
@@ -507,15 +914,17 @@ describe("BootstrapStack: backend, provider, outputs", () => {
     );
   });
 
-  test("two outputs: environments (map) and state_bucket", () => {
+  test("three outputs: environments (map), state_bucket and state_kms_key_arn", () => {
     const json = synth();
-    expect(Object.keys(json.output).sort()).toEqual(["environments", "state_bucket"]);
+    expect(Object.keys(json.output).sort()).toEqual(["environments", "state_bucket", "state_kms_key_arn"]);
     expect(json.output.environments.value.production).toEqual({
       kms_key_arn: "${aws_kms_key.sops_production.arn}",
       kms_alias_arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/sops-production`,
       editors_policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
       deployers_policy_arn: "${aws_iam_policy.sops_production_deployers.arn}",
+      planners_policy_arn: "${aws_iam_policy.sops_production_planners.arn}",
     });
+    expect(json.output.state_kms_key_arn.value).toBe("${aws_kms_key.state.arn}");
     expect(json.output.state_bucket.value).toBe("${aws_s3_bucket.state.bucket}");
   });
 
@@ -534,9 +943,9 @@ describe("BootstrapStack: backend, provider, outputs", () => {
     expect(() => synth(props({ environments: ["bootstrap"] }))).toThrow(
       /environment "bootstrap" is reserved for the bootstrap stack\. Rename secrets\/bootstrap\//,
     );
-    expect(() => synth(props({}, { access: { staging: { editors: NONE, deployers: NONE } } }))).toThrow(
-      /access names environment\(s\) "staging" .*managed: development, production\)/,
-    );
+    expect(() =>
+      synth(props({}, { access: { staging: { editors: NONE, deployers: NONE, planners: NONE } } })),
+    ).toThrow(/access names environment\(s\) "staging" .*managed: development, production\)/);
   });
 });
 
@@ -551,7 +960,13 @@ describeIfTerraform("BootstrapStack: terraform validate (without init)", () => {
         { backend: { ...BACKEND, dynamodbTable: "tf-locks" } },
         {
           alarmEmail: "sec@example.com",
-          access: { production: { editors: { roles: ["a"], groups: ["b"], users: ["c"] }, deployers: NONE } },
+          access: {
+            production: {
+              editors: { roles: ["a"], groups: ["b"], users: ["c"] },
+              deployers: NONE,
+              planners: NONE,
+            },
+          },
         },
       );
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), synthText(full));
@@ -580,4 +995,91 @@ describeIfTerraform("BootstrapStack: terraform validate (without init)", () => {
 test("the deployers' Secrets Manager actions are exactly the provider's calls", () => {
   expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toHaveLength(13);
   expect(DEPLOYER_SECRETSMANAGER_ACTIONS).not.toContain("secretsmanager:PutResourcePolicy");
+});
+
+describe("BootstrapStack: GitHub OIDC roles (the contract with the workflows)", () => {
+  const j = synth(props({}, { github: { repository: "acme/secrets" } }));
+  const r = j.resource;
+
+  test("creates the OIDC provider unless its ARN is given", () => {
+    expect(r.aws_iam_openid_connect_provider.github).toEqual({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    const given = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+    const k = synth(props({}, { github: { repository: "acme/secrets", oidcProviderArn: given } }));
+    expect(k.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(
+      JSON.parse(k.resource.aws_iam_role.sops_production_github_deploy.assume_role_policy).Statement[0]
+        .Principal,
+    ).toEqual({ Federated: given });
+  });
+
+  test("per environment: deploy role trusts exactly environment <env>, plan role exactly <env>-plan", () => {
+    for (const env of ["development", "production"]) {
+      for (const [kind, ghEnv, policyName] of [
+        ["deploy", env, "deployers"],
+        ["plan", `${env}-plan`, "planners"],
+      ]) {
+        const role = r.aws_iam_role[`sops_${env}_github_${kind}`];
+        expect(role.name).toBe(`sops-${env}-${kind}`);
+        expect(JSON.parse(role.assume_role_policy)).toEqual({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "GitHubEnvironment",
+              Effect: "Allow",
+              Principal: { Federated: "${aws_iam_openid_connect_provider.github.arn}" },
+              Action: ["sts:AssumeRoleWithWebIdentity"],
+              Condition: {
+                StringEquals: {
+                  "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                  "token.actions.githubusercontent.com:sub": `repo:acme/secrets:environment:${ghEnv}`,
+                },
+              },
+            },
+          ],
+        });
+        expect(role.assume_role_policy).not.toMatch(/StringLike|\*/);
+        expect(r.aws_iam_role_policy_attachment[`sops_${env}_github_${kind}`]).toEqual({
+          role: `\${aws_iam_role.sops_${env}_github_${kind}.name}`,
+          policy_arn: `\${aws_iam_policy.sops_${env}_${policyName}.arn}`,
+        });
+      }
+    }
+  });
+
+  test("the roles are the principals of their environment's key and state prefix", () => {
+    const role = (n: string) => [`arn:aws:iam::${ACCOUNT}:role/${n}`, `arn:aws:iam::${ACCOUNT}:role/*/${n}`];
+    expect(
+      statement(policy(j, "aws_kms_key", "sops_production"), "DeployersAndPlannersDecrypt").Condition,
+    ).toEqual({
+      ArnLike: { "aws:PrincipalArn": [...role("sops-production-deploy"), ...role("sops-production-plan")] },
+    });
+    const bucket = JSON.parse(r.aws_s3_bucket_policy.state.policy);
+    expect(statement(bucket, "DenyOthersStateproduction").Condition).toEqual({
+      ArnNotLike: {
+        "aws:PrincipalArn": [...role("sops-production-deploy"), ...role("sops-production-plan")],
+      },
+    });
+    expect(statement(bucket, "DenyPlannerWritesproduction").Condition).toEqual({
+      ArnLike: { "aws:PrincipalArn": role("sops-production-plan") },
+      ArnNotLike: { "aws:PrincipalArn": role("sops-production-deploy") },
+    });
+    expect(j.output.environments.value.production).toMatchObject({
+      github_deploy_role_arn: "${aws_iam_role.sops_production_github_deploy.arn}",
+      github_plan_role_arn: "${aws_iam_role.sops_production_github_plan.arn}",
+    });
+  });
+
+  test("refuses an environment ending in -plan, and a role name over 64 characters", () => {
+    expect(() =>
+      synth(props({ environments: ["production", "production-plan"] }, { github: { repository: "a/b" } })),
+    ).toThrow(/environment "production-plan" ends in "-plan".*Fix: rename secrets\/production-plan\//);
+    expect(() => synth(props({ environments: ["a".repeat(60)] }, { github: { repository: "a/b" } }))).toThrow(
+      /longer than IAM's 64 characters/,
+    );
+    // Without github, -plan is an ordinary name.
+    expect(() => synth(props({ environments: ["production-plan"] }))).not.toThrow();
+  });
 });

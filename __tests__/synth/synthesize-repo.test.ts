@@ -53,10 +53,10 @@ describe("synthesizeRepo on a two-environment repository", () => {
     expect(prod.terraform.backend.s3.key).toBe("secrets/production/terraform.tfstate");
   });
 
-  it("requires hashicorp/aws and carlpett/sops ~> 1.4 and configures both providers", () => {
+  it("requires hashicorp/aws and carlpett/sops 1.4.1 (exact) and configures both providers", () => {
     expect(dev.terraform.required_providers).toEqual({
       aws: { source: "hashicorp/aws", version: "6.25.0" },
-      sops: { source: "carlpett/sops", version: "~> 1.4" },
+      sops: { source: "carlpett/sops", version: "1.4.1" },
     });
     expect(dev.provider.aws).toEqual([{ region: "us-east-1" }]);
     expect(dev.provider.sops).toEqual([{}]);
@@ -392,14 +392,23 @@ describe("the opt-in bootstrap stack", () => {
     expect(aliases.sort()).toEqual([
       "alias/sops-development",
       "alias/sops-production",
+      "alias/sops-secrets-alarms",
       "alias/terraform-state/my-terraform-state-bucket",
     ]);
     expect(JSON.stringify(stack)).not.toContain(on);
-    // The environment stacks are the same with or without it.
+    // With it, the environment stacks differ only in their backend's kms_key_id: SSE-KMS under the bootstrap
+    // state key (by alias ARN), never SSE-S3. (Before, they were byte-identical and wrote SSE-S3.)
     for (const env of ["development", "production"]) {
-      expect(fs.readFileSync(path.join(on, "cdktf.out/stacks", env, "cdk.tf.json"))).toEqual(
-        fs.readFileSync(path.join(off, "cdktf.out/stacks", env, "cdk.tf.json")),
-      );
+      const withBootstrap = readStack(path.join(on, "cdktf.out"), env);
+      const without = readStack(path.join(off, "cdktf.out"), env);
+      expect(withBootstrap.terraform.backend.s3).toEqual({
+        ...without.terraform.backend.s3,
+        encrypt: true,
+        kms_key_id: "arn:aws:kms:us-east-1:123456789012:alias/terraform-state/my-terraform-state-bucket",
+      });
+      expect(without.terraform.backend.s3.kms_key_id).toBeUndefined();
+      delete withBootstrap.terraform.backend.s3.kms_key_id;
+      expect(withBootstrap).toEqual(without);
     }
   });
 

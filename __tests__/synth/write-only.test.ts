@@ -72,7 +72,7 @@ describe("write-only mode next to data-source mode", () => {
   it("declares Terraform >= 1.11 only where write-only is on", () => {
     expect(prod.terraform.required_version).toBe(">= 1.11");
     expect(dev.terraform.required_version).toBeUndefined();
-    expect(prod.terraform.required_providers.sops).toEqual({ source: "carlpett/sops", version: "~> 1.4" });
+    expect(prod.terraform.required_providers.sops).toEqual({ source: "carlpett/sops", version: "1.4.1" });
   });
 
   it("keeps the data-source environment unchanged", () => {

@@ -26,6 +26,8 @@ import {
   keyName,
   list,
   mustBe,
+  refineKey,
+  refineWith,
   strict,
   text,
 } from "../config/schema-kit";
@@ -34,12 +36,21 @@ import { configInvalidValue } from "../errors";
 
 const LOG_GROUP = /^[\w./#-]{1,512}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** GitHub `owner/repo`. */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
+const OIDC_PROVIDER_ARN =
+  /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+/** S3 bucket names (general purpose). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** IAM principals, by name, that a policy is attached to. */
 export interface PrincipalNames {
   /** IAM role names. @default [] */
   readonly roles: readonly string[];
-  /** IAM group names. @default [] */
+  /**
+   * IAM group names: always empty once validated. A KMS key policy and a bucket policy cannot name a group, so
+   * the bootstrap stack could not enforce a group member's access against account-wide IAM policies. @default []
+   */
   readonly groups: readonly string[];
   /** IAM user names. @default [] */
   readonly users: readonly string[];
@@ -51,6 +62,19 @@ export interface EnvironmentAccess {
   readonly editors: PrincipalNames;
   /** Principals that get `sops-<env>-deployers` (run `cdktf deploy <env>`). @default - none */
   readonly deployers: PrincipalNames;
+  /** Principals that get `sops-<env>-planners` (read-only `cdktf plan <env>` with `-lock=false`). @default - none */
+  readonly planners: PrincipalNames;
+}
+
+/** GitHub Actions OIDC: per environment a deploy role and a plan role that workflow jobs assume. */
+export interface GitHubSettings {
+  /** `owner/repo`: the repository whose workflow jobs may assume the roles. */
+  readonly repository: string;
+  /**
+   * ARN of the account's existing IAM OIDC provider for `token.actions.githubusercontent.com`.
+   * @default - the stack creates the provider
+   */
+  readonly oidcProviderArn?: string;
 }
 
 export interface BootstrapSettings {
@@ -83,6 +107,15 @@ export interface BootstrapSettings {
    * @default false
    */
   readonly remoteState: boolean;
+  /**
+   * IAM role name (no path) of the break-glass role: may use every sops key and the state key and read and write
+   * every environment's state, besides the configured principals. @default - none
+   */
+  readonly breakGlassRoleName?: string;
+  /** GitHub Actions OIDC deploy and plan roles per environment. @default - none */
+  readonly github?: GitHubSettings;
+  /** Bucket that receives the state bucket's S3 server access logs. @default - `<backend.bucket>-access-logs` */
+  readonly accessLogBucket?: string;
 }
 
 export const DEFAULT_KEY_DELETION_WINDOW_IN_DAYS = 30;
@@ -126,10 +159,35 @@ function principalList(kind: "role" | "group" | "user") {
   ).describe(`IAM ${kind} names (no path, no ARN)`);
 }
 
+const github = strict(
+  {
+    repository: text(GITHUB_REPOSITORY, 'a GitHub repository "owner/repo"').describe(
+      "owner/repo: the repository whose workflow jobs may assume the deploy and plan roles.",
+    ),
+    oidcProviderArn: text(
+      OIDC_PROVIDER_ARN,
+      "the ARN of the IAM OIDC provider for token.actions.githubusercontent.com",
+    )
+      .describe("The account's existing GitHub OIDC provider. Default: the stack creates it.")
+      .optional(),
+  },
+  'an object such as { "repository": "owner/repo" }',
+);
+
 const principals = strict(
   {
     roles: principalList("role").optional(),
-    groups: principalList("group").optional(),
+    groups: refineWith(principalList("group"), (names) =>
+      names.length === 0
+        ? undefined
+        : {
+            kind: "invalid",
+            problem:
+              "names IAM groups: a KMS key policy and an S3 bucket policy cannot name a group, so the bootstrap " +
+              "stack could not keep an account-wide IAM policy from opening the keys and state to others",
+            fix: 'list the group\'s members under "{parent}.users", or a role they assume under "{parent}.roles", and remove "{path}"',
+          },
+    ).optional(),
     users: principalList("user").optional(),
   },
   'an object with "roles", "groups" and/or "users" arrays of IAM names',
@@ -144,83 +202,111 @@ export const bootstrapSchema = z
   .union(
     [
       flag(),
-      strict(
-        {
-          accountId: text(AWS_ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"')
-            .describe("The AWS account (12 digits): makes every ARN literal. Default: read at plan time.")
-            .optional(),
-          region: text(AWS_REGION, "an AWS region such as us-east-1")
-            .describe(
-              "Region of the sops keys, the monitoring and the stack's provider. Default: the project's region.",
+      refineKey(
+        strict(
+          {
+            accountId: text(AWS_ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"')
+              .describe("The AWS account (12 digits): makes every ARN literal. Default: read at plan time.")
+              .optional(),
+            region: text(AWS_REGION, "an AWS region such as us-east-1")
+              .describe(
+                "Region of the sops keys, the monitoring and the stack's provider. Default: the project's region.",
+              )
+              .optional(),
+            environments: list(environmentName, "an array of environment names", (names) => {
+              return duplicates(names, ifString).map((dup) => ({
+                index: dup.index,
+                complaint: {
+                  kind: "invalid",
+                  problem: `lists "${dup.key}" twice`,
+                  fix: 'list each environment once in "{parent}"',
+                },
+              }));
+            })
+              .describe(
+                "Environments to create keys and policies for in addition to the folders under secrets/.",
+              )
+              .optional(),
+            keyDeletionWindowInDays: integer(7, 30, "KMS accepts a waiting period of 7 to 30 days")
+              .describe("Days, 7 to 30, before a key scheduled for deletion is deleted. Default: 30.")
+              .optional(),
+            stateBucketNoncurrentVersionDays: integer(1, 36500, "S3 needs at least 1 day")
+              .describe("Days the state bucket keeps a noncurrent state version. Default: 90.")
+              .optional(),
+            monitoring: flag()
+              .describe(
+                "Whether to create the failed-decrypt metric filters, alarm and SNS topic. Default: true.",
+              )
+              .optional(),
+            cloudTrailLogGroupName: text(
+              LOG_GROUP,
+              "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
             )
-            .optional(),
-          environments: list(environmentName, "an array of environment names", (names) => {
-            return duplicates(names, ifString).map((dup) => ({
-              index: dup.index,
-              complaint: {
+              .describe(
+                "The existing CloudWatch Logs group CloudTrail delivers to. Default: CloudTrail/DefaultLogGroup.",
+              )
+              .optional(),
+            alarmEmail: text(EMAIL, "an e-mail address")
+              .describe("E-mail address subscribed to the alarm topic. Default: no subscription.")
+              .optional(),
+            failedDecryptThreshold: integer(1, 1_000_000, "the alarm needs at least 1 failed call")
+              .describe(
+                "Failed Decrypt calls on the sops keys within 5 minutes that raise the alarm. Default: 1.",
+              )
+              .optional(),
+            access: keyed(
+              keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
+                const problem = environmentNameProblem(env);
+                return problem === undefined
+                  ? undefined
+                  : {
+                      kind: "invalid",
+                      problem: `names an invalid environment: "${env}" ${problem}`,
+                      fix: 'rename or remove "{path}"',
+                    };
+              }),
+              strict(
+                {
+                  editors: principals.optional(),
+                  deployers: principals.optional(),
+                  planners: principals.optional(),
+                },
+                'an object with "editors", "deployers" and/or "planners"',
+              ),
+              'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
+            )
+              .describe(
+                "Policy attachments per environment: who gets sops-<env>-editors, -deployers and -planners.",
+              )
+              .optional(),
+            remoteState: flag()
+              .describe("Whether the bootstrap stack's own state is in the state bucket. Default: false.")
+              .optional(),
+            breakGlassRoleName: text(IAM_NAME, "an IAM role name (no path, no ARN)")
+              .describe(
+                "The break-glass role: may use every sops key and the state key and every environment's state.",
+              )
+              .optional(),
+            github: github
+              .describe("GitHub Actions OIDC: a deploy role and a plan role per environment.")
+              .optional(),
+            accessLogBucket: text(BUCKET_NAME, "an S3 bucket name")
+              .describe("Bucket for the state bucket's access logs. Default: <backend.bucket>-access-logs.")
+              .optional(),
+          },
+          "true or an object of settings",
+        ),
+        "remoteState",
+        (value) =>
+          value.remoteState === true && value.breakGlassRoleName === undefined
+            ? {
                 kind: "invalid",
-                problem: `lists "${dup.key}" twice`,
-                fix: 'list each environment once in "{parent}"',
-              },
-            }));
-          })
-            .describe(
-              "Environments to create keys and policies for in addition to the folders under secrets/.",
-            )
-            .optional(),
-          keyDeletionWindowInDays: integer(7, 30, "KMS accepts a waiting period of 7 to 30 days")
-            .describe("Days, 7 to 30, before a key scheduled for deletion is deleted. Default: 30.")
-            .optional(),
-          stateBucketNoncurrentVersionDays: integer(1, 36500, "S3 needs at least 1 day")
-            .describe("Days the state bucket keeps a noncurrent state version. Default: 90.")
-            .optional(),
-          monitoring: flag()
-            .describe(
-              "Whether to create the failed-decrypt metric filters, alarm and SNS topic. Default: true.",
-            )
-            .optional(),
-          cloudTrailLogGroupName: text(
-            LOG_GROUP,
-            "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
-          )
-            .describe(
-              "The existing CloudWatch Logs group CloudTrail delivers to. Default: CloudTrail/DefaultLogGroup.",
-            )
-            .optional(),
-          alarmEmail: text(EMAIL, "an e-mail address")
-            .describe("E-mail address subscribed to the alarm topic. Default: no subscription.")
-            .optional(),
-          failedDecryptThreshold: integer(1, 1_000_000, "the alarm needs at least 1 failed call")
-            .describe(
-              "Failed Decrypt calls on the sops keys within 5 minutes that raise the alarm. Default: 1.",
-            )
-            .optional(),
-          access: keyed(
-            keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
-              const problem = environmentNameProblem(env);
-              return problem === undefined
-                ? undefined
-                : {
-                    kind: "invalid",
-                    problem: `names an invalid environment: "${env}" ${problem}`,
-                    fix: 'rename or remove "{path}"',
-                  };
-            }),
-            strict(
-              { editors: principals.optional(), deployers: principals.optional() },
-              'an object with "editors" and/or "deployers"',
-            ),
-            'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
-          )
-            .describe(
-              "Policy attachments per environment: who gets sops-<env>-editors and sops-<env>-deployers.",
-            )
-            .optional(),
-          remoteState: flag()
-            .describe("Whether the bootstrap stack's own state is in the state bucket. Default: false.")
-            .optional(),
-        },
-        "true or an object of settings",
+                problem:
+                  "is true, but no break-glass role is set: only the configured principals may use the state key, so " +
+                  "the administrator who deploys the bootstrap stack could not write its state",
+                fix: `set "${AT}.breakGlassRoleName" to the role you deploy the bootstrap stack with, or set "{path}" to false`,
+              }
+            : undefined,
       ),
     ],
     { error: mustBe("true or an object of settings") },
@@ -240,7 +326,11 @@ function toSettings(value: BootstrapInput): BootstrapSettings {
   });
   const access: Record<string, EnvironmentAccess> = Object.create(null) as Record<string, EnvironmentAccess>;
   for (const [env, a] of Object.entries(value.access ?? {}))
-    access[env] = { editors: names(a.editors), deployers: names(a.deployers) };
+    access[env] = {
+      editors: names(a.editors),
+      deployers: names(a.deployers),
+      planners: names(a.planners),
+    };
   return {
     ...(value.accountId !== undefined && { accountId: value.accountId }),
     ...(value.region !== undefined && { region: value.region }),
@@ -254,6 +344,14 @@ function toSettings(value: BootstrapInput): BootstrapSettings {
     failedDecryptThreshold: value.failedDecryptThreshold ?? d.failedDecryptThreshold,
     access: value.access === undefined ? d.access : access,
     remoteState: value.remoteState ?? d.remoteState,
+    ...(value.breakGlassRoleName !== undefined && { breakGlassRoleName: value.breakGlassRoleName }),
+    ...(value.github !== undefined && {
+      github: {
+        repository: value.github.repository,
+        ...(value.github.oidcProviderArn !== undefined && { oidcProviderArn: value.github.oidcProviderArn }),
+      },
+    }),
+    ...(value.accessLogBucket !== undefined && { accessLogBucket: value.accessLogBucket }),
   };
 }
 

@@ -2,9 +2,11 @@
  * The policy documents of the bootstrap stack, as pure functions of ARNs (literal or tokens), so that least
  * privilege can be read and tested without synthesizing anything.
  *
- * Access model: every key policy lets the account's IAM policies grant use of the key and nothing else, so
- * access comes only from the managed policies `sops-<env>-editors` / `sops-<env>-deployers`. Attaching one
- * grants; detaching it revokes.
+ * Access model: a key policy lets the account administer the key (no cryptographic use, no grants) and lets only
+ * the configured principals (by `aws:PrincipalArn`) use it, through IAM: a principal needs both its managed policy
+ * (`sops-<env>-editors|deployers|planners`) and its place in the key policy, so an account-wide `kms:*` IAM
+ * policy opens nothing, and detaching the managed policy still revokes. The state bucket's policy admits to each
+ * environment's state prefix only that environment's deployers, planners (read only) and the break-glass role.
  */
 import { ConditionBlock, PolicyDocument, policyDocument, PolicyStatement } from "./iam-policy-document";
 import { ArnContext, KmsKeyGrant } from "./kms-key-reference";
@@ -52,10 +54,14 @@ export const LOCK_TABLE_ACTIONS = [
   "dynamodb:PutItem",
 ];
 
-/** Key administration without cryptographic use: what the account's administrators keep through IAM. */
+/**
+ * Key administration without cryptographic use and without grants (`kms:CreateAlias`, not `kms:Create*`, which
+ * would include `kms:CreateGrant`): what the account's administrators keep through IAM. `kms:PutKeyPolicy` is the
+ * way out when every configured principal is gone (and raises the key-change alarm).
+ */
 export const KEY_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion",
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Delete*",
   "kms:Describe*",
   "kms:Disable*",
@@ -75,13 +81,44 @@ export function accountRootArn(ctx: ArnContext): string {
   return `arn:${ctx.partition}:iam::${ctx.accountId}:root`;
 }
 
+/** IAM roles and users by name (no path). */
+export interface PrincipalRef {
+  readonly roles: readonly string[];
+  readonly users: readonly string[];
+}
+
 /**
- * A key policy that delegates to IAM: the account administers the key, and IAM policies may grant exactly
- * `useActions` on it. In a key policy, `"Resource": "*"` means "this key".
+ * `aws:PrincipalArn` patterns (for `ArnLike`) that match exactly the named roles and users, at any IAM path: an
+ * IAM name is unique in its account whatever the path, so the pattern `role/<any path>/<name>` matches that one role only. For
+ * an assumed-role session `aws:PrincipalArn` is the role's ARN.
  */
-export function keyPolicy(ctx: ArnContext, useActions: readonly string[]): PolicyDocument {
+export function principalArnPatterns(ctx: ArnContext, principals: PrincipalRef): string[] {
+  const base = `arn:${ctx.partition}:iam::${ctx.accountId}`;
+  const out: string[] = [];
+  for (const role of [...new Set(principals.roles)].sort())
+    out.push(`${base}:role/${role}`, `${base}:role/*/${role}`);
+  for (const user of [...new Set(principals.users)].sort())
+    out.push(`${base}:user/${user}`, `${base}:user/*/${user}`);
+  return out;
+}
+
+/** One use of a key: who (as `aws:PrincipalArn` patterns) may call which cryptographic actions. */
+export interface KeyUse {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  /** Principal ARN patterns; a use without any principal is left out of the policy. */
+  readonly principalArns: readonly string[];
+}
+
+/**
+ * A key policy that admits only named principals: the account administers the key (`KEY_ADMIN_ACTIONS`, no
+ * cryptographic action, no grant), each `use` lets exactly its principals call its actions (they also need an
+ * IAM policy that allows them: the principal is the account), grants are possible only for AWS resources, and
+ * nobody else can use the key whatever their IAM policies say. In a key policy `"Resource": "*"` means "this key".
+ */
+export function keyPolicy(ctx: ArnContext, uses: readonly KeyUse[]): PolicyDocument {
   const root = { AWS: accountRootArn(ctx) };
-  return policyDocument([
+  const statements: PolicyStatement[] = [
     {
       Sid: "AccountAdministersKey",
       Effect: "Allow",
@@ -89,7 +126,64 @@ export function keyPolicy(ctx: ArnContext, useActions: readonly string[]): Polic
       Action: KEY_ADMIN_ACTIONS,
       Resource: "*",
     },
-    { Sid: "IamPoliciesMayGrantUse", Effect: "Allow", Principal: root, Action: useActions, Resource: "*" },
+  ];
+  const users = new Set<string>();
+  for (const use of uses) {
+    if (use.principalArns.length === 0) continue;
+    for (const arn of use.principalArns) users.add(arn);
+    statements.push({
+      Sid: use.sid,
+      Effect: "Allow",
+      Principal: root,
+      Action: use.actions,
+      Resource: "*",
+      Condition: { ArnLike: { "aws:PrincipalArn": use.principalArns } },
+    });
+  }
+  if (users.size > 0)
+    statements.push({
+      Sid: "GrantsOnlyForAwsResources",
+      Effect: "Allow",
+      Principal: root,
+      Action: ["kms:CreateGrant"],
+      Resource: "*",
+      Condition: {
+        ArnLike: { "aws:PrincipalArn": [...users] },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    });
+  statements.push({
+    Sid: "DenyGrantsForNonAwsResources",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["kms:CreateGrant"],
+    Resource: "*",
+    Condition: { BoolIfExists: { "kms:GrantIsForAWSResource": "false" } },
+  });
+  return policyDocument(statements);
+}
+
+/** What CloudWatch alarms and EventBridge rules need to publish to an SSE-KMS SNS topic. */
+export const TOPIC_PUBLISHER_KMS_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"];
+export const TOPIC_PUBLISHER_SERVICES = ["cloudwatch.amazonaws.com", "events.amazonaws.com"];
+
+/** The alarm topic's key: the account administers it; CloudWatch and EventBridge may publish with it. */
+export function alarmTopicKeyPolicy(ctx: ArnContext): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "AccountAdministersKey",
+      Effect: "Allow",
+      Principal: { AWS: accountRootArn(ctx) },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: "*",
+    },
+    {
+      Sid: "AlarmServicesPublish",
+      Effect: "Allow",
+      Principal: { Service: TOPIC_PUBLISHER_SERVICES },
+      Action: TOPIC_PUBLISHER_KMS_ACTIONS,
+      Resource: "*",
+    },
   ]);
 }
 
@@ -119,6 +213,11 @@ export interface DeployersPolicyInput {
   readonly stateKmsKey?: KmsKeyGrant;
   /** ARN of the DynamoDB lock table. @default - S3 locking: no DynamoDB statement */
   readonly lockTableArn?: string;
+  /**
+   * Deny `DeleteSecret` with `ForceDeleteWithoutRecovery`. False only for an environment whose
+   * `recoveryWindowInDays` is 0, where the AWS provider deletes exactly that way. @default true
+   */
+  readonly denyForceDelete?: boolean;
 }
 
 /** `sops-<env>-deployers`: read the sops files, manage the environment's secrets, and use its state. */
@@ -177,12 +276,131 @@ export function deployersPolicy(input: DeployersPolicyInput): PolicyDocument {
       Action: LOCK_TABLE_ACTIONS,
       Resource: input.lockTableArn,
     });
+  if (input.denyForceDelete ?? true)
+    statements.push({
+      Sid: "DenyDeleteWithoutRecovery",
+      Effect: "Deny",
+      Action: ["secretsmanager:DeleteSecret"],
+      Resource: input.secretArnPattern,
+      Condition: { Bool: { "secretsmanager:ForceDeleteWithoutRecovery": "true" } },
+    });
   return policyDocument(statements);
 }
 
-/** The state bucket's policy: refuse every request that is not over TLS. */
-export function stateBucketPolicy(bucketArn: string): PolicyDocument {
+/** What a read-only plan calls on Secrets Manager to refresh `aws_secretsmanager_secret` and its version. */
+export const PLANNER_SECRETSMANAGER_ACTIONS = [
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetResourcePolicy",
+  "secretsmanager:GetSecretValue",
+  "secretsmanager:ListSecretVersionIds",
+];
+
+/**
+ * `sops-<env>-planners`: what `terraform plan -lock=false` needs and nothing that writes: decrypt the sops files,
+ * read the environment's secrets (and their customer managed key), list and read its state objects and decrypt
+ * them with the state key. No lock table (plans run without a lock).
+ */
+export function plannersPolicy(input: DeployersPolicyInput): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Sid: "SopsKeyDecrypt", Effect: "Allow", Action: DEPLOYER_KMS_ACTIONS, Resource: input.sopsKeyArn },
+    {
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: PLANNER_SECRETSMANAGER_ACTIONS,
+      Resource: input.secretArnPattern,
+    },
+  ];
+  if (input.secretsKmsKey)
+    statements.push(
+      kmsStatement(
+        "SecretsKmsKey",
+        ["kms:Decrypt"],
+        input.secretsKmsKey,
+        `secretsmanager.${input.secretsRegion}.amazonaws.com`,
+      ),
+    );
+  statements.push(
+    {
+      Sid: "StateList",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: input.stateBucketArn,
+      Condition: { StringLike: { "s3:prefix": [`${input.statePrefix}/*`] } },
+    },
+    {
+      Sid: "StateRead",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: `${input.stateBucketArn}/${input.statePrefix}/*`,
+    },
+  );
+  if (input.stateKmsKey)
+    statements.push(
+      kmsStatement(
+        "StateKmsKey",
+        ["kms:Decrypt"],
+        input.stateKmsKey,
+        `s3.${input.stateBucketRegion}.amazonaws.com`,
+      ),
+    );
+  return policyDocument(statements);
+}
+
+/** GitHub's OIDC issuer, without scheme: the prefix of its condition keys. */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * Trust policy of a GitHub Actions role: exactly one `sub` (`repo:<owner>/<repo>:environment:<name>`) and the STS
+ * audience, both with StringEquals (never StringLike or a wildcard).
+ */
+export function githubTrustPolicy(oidcProviderArn: string, subject: string): PolicyDocument {
   return policyDocument([
+    {
+      Sid: "GitHubEnvironment",
+      Effect: "Allow",
+      Principal: { Federated: oidcProviderArn },
+      Action: ["sts:AssumeRoleWithWebIdentity"],
+      Condition: {
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+          [`${GITHUB_OIDC_HOST}:sub`]: subject,
+        },
+      },
+    },
+  ]);
+}
+
+/** Who may touch one environment's state prefix. */
+export interface StatePrefixAccess {
+  readonly environment: string;
+  /** `<keyPrefix>/<env>`, without trailing slash. */
+  readonly prefix: string;
+  /** `aws:PrincipalArn` patterns that may read and write (deployers, GitHub deploy role, break-glass). */
+  readonly writers: readonly string[];
+  /** Patterns that may only read (planners, GitHub plan role). */
+  readonly readers: readonly string[];
+}
+
+export interface StateBucketPolicyInput {
+  /** `arn:<partition>:s3:::<bucket>`. */
+  readonly bucketArn: string;
+  /** Every value a state write may send as its KMS key ID (the state key's ARN, and its alias forms). */
+  readonly stateKeyIds: readonly string[];
+  readonly environments: readonly StatePrefixAccess[];
+}
+
+/** Object actions that only read (planners keep these; everything else on their prefix is denied). */
+export const STATE_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"];
+
+/**
+ * The state bucket's policy: TLS only; every object written with SSE-KMS under the state key (a write that
+ * names no key or another key is refused); per environment, its state prefix is out of reach of everyone but
+ * its writers and readers, and readers can only read.
+ */
+export function stateBucketPolicy(input: StateBucketPolicyInput): PolicyDocument {
+  const { bucketArn } = input;
+  const statements: PolicyStatement[] = [
     {
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -191,7 +409,93 @@ export function stateBucketPolicy(bucketArn: string): PolicyDocument {
       Resource: [bucketArn, `${bucketArn}/*`],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
+    {
+      Sid: "DenyWritesWithoutKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+    {
+      Sid: "DenyWritesWithOtherKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn}/*`,
+      Condition: {
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [...input.stateKeyIds] },
+      },
+    },
+  ];
+  for (const env of input.environments) {
+    const resource = `${bucketArn}/${env.prefix}/*`;
+    const allowed = [...new Set([...env.writers, ...env.readers])];
+    const sid = sidPart(env.environment);
+    statements.push({
+      Sid: `DenyOthersState${sid}`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: resource,
+      ...(allowed.length > 0 && { Condition: { ArnNotLike: { "aws:PrincipalArn": allowed } } }),
+    });
+    const readOnly = env.readers.filter((r) => !env.writers.includes(r));
+    if (readOnly.length > 0)
+      statements.push({
+        Sid: `DenyPlannerWrites${sid}`,
+        Effect: "Deny",
+        Principal: "*",
+        NotAction: STATE_READ_ACTIONS,
+        Resource: resource,
+        Condition: {
+          ArnLike: { "aws:PrincipalArn": readOnly },
+          ...(env.writers.length > 0 && { ArnNotLike: { "aws:PrincipalArn": [...env.writers] } }),
+        },
+      });
+  }
+  return policyDocument(statements);
+}
+
+export interface AccessLogBucketPolicyInput {
+  readonly logBucketArn: string;
+  readonly sourceBucketArn: string;
+  readonly accountId: string;
+  /** Object key prefix of the logs, with trailing slash. */
+  readonly prefix: string;
+}
+
+/** The log bucket's policy: TLS only; S3 log delivery may write logs of the state bucket, and nothing else. */
+export function accessLogBucketPolicy(input: AccessLogBucketPolicyInput): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*"],
+      Resource: [input.logBucketArn, `${input.logBucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "S3ServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: ["s3:PutObject"],
+      Resource: `${input.logBucketArn}/${input.prefix}*`,
+      Condition: {
+        ArnLike: { "aws:SourceArn": input.sourceBucketArn },
+        StringEquals: { "aws:SourceAccount": input.accountId },
+      },
+    },
   ]);
+}
+
+/**
+ * An environment name as part of a statement ID (letters and digits only), one-to-one: `Z` → `ZZ`, `-` → `ZD`,
+ * `_` → `ZU`.
+ */
+export function sidPart(environment: string): string {
+  return environment.replace(/[Z_-]/g, (c) => (c === "Z" ? "ZZ" : c === "-" ? "ZD" : "ZU"));
 }
 
 function kmsStatement(

@@ -8,17 +8,34 @@
  */
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentSettings, S3BackendConfig } from "../config/config";
 import { environmentNameProblem } from "../config/names";
 import { BootstrapSettings, bootstrapEnvironments } from "./bootstrap-config";
-import { BOOTSTRAP_STACK_NAME, partitionOf, secretNamePattern } from "./bootstrap-names";
+import {
+  BOOTSTRAP_STACK_NAME,
+  githubDeployRoleName,
+  githubPlanRoleName,
+  partitionOf,
+  secretNamePattern,
+  stateBackendFor,
+} from "./bootstrap-names";
+import {
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  principalArnPatterns,
+  StatePrefixAccess,
+} from "./bootstrap-policies";
+import { bootstrapEnvironmentProblems } from "./bootstrap-checks";
+import { escapeRawHclStrings } from "./hcl-quoted-strings";
 import { FailedDecryptAlarm } from "./failed-decrypt-alarm";
 import { ArnContext, kmsKeyGrant } from "./kms-key-reference";
 import { SopsEnvironmentKeys } from "./sops-environment-keys";
 import { TerraformStateStorage } from "./terraform-state-storage";
+import { addStateBackend } from "../stacks/state-backend";
 
 export { BOOTSTRAP_STACK_NAME } from "./bootstrap-names";
 
@@ -63,6 +80,15 @@ export class BootstrapStack extends TerraformStack {
     const region = settings.region ?? props.region;
     const environments = bootstrapEnvironments(props.environments, settings);
     checkEnvironments(environments, settings);
+    const problems = bootstrapEnvironmentProblems(
+      environments.map((env) => {
+        const template = props.environmentSettings?.[env]?.secretNameTemplate ?? "{env}/{name}";
+        return { env, template, path: `the secret name template of "${env}"` };
+      }),
+      settings.github !== undefined,
+    );
+    if (problems.length > 0)
+      throw new Error(`BootstrapStack: ${problems.map((d) => `${d.message}. Fix: ${d.fix}`).join("; ")}`);
     this.environments = environments;
 
     const tags = props.tags ?? {};
@@ -70,19 +96,11 @@ export class BootstrapStack extends TerraformStack {
       region,
       ...(Object.keys(tags).length > 0 && { defaultTags: [{ tags: { ...tags } }] }),
     });
-    if (settings.remoteState) {
-      const s3 = new S3Backend(this, {
-        bucket: backend.bucket,
-        key: `${backend.keyPrefix}/${BOOTSTRAP_STACK_NAME}/terraform.tfstate`,
-        region: backend.region,
-        ...(backend.kmsKeyId !== undefined && { encrypt: true, kmsKeyId: backend.kmsKeyId }),
-        ...(backend.dynamodbTable !== undefined && { dynamodbTable: backend.dynamodbTable }),
-        ...(backend.roleArn !== undefined && { assumeRole: { roleArn: backend.roleArn } }),
-      });
-      if (backend.dynamodbTable === undefined) s3.addOverride("use_lockfile", true);
-    } else {
-      new LocalBackend(this, { path: props.localStatePath ?? DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH });
-    }
+    addStateBackend(this, {
+      backend: settings.remoteState ? stateBackendFor(backend, settings) : { type: "local", directory: "" },
+      name: BOOTSTRAP_STACK_NAME,
+      localPath: props.localStatePath ?? DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH,
+    });
 
     const arnContext: ArnContext =
       settings.accountId !== undefined
@@ -92,13 +110,73 @@ export class BootstrapStack extends TerraformStack {
             accountId: new DataAwsCallerIdentity(this, "caller").accountId,
           };
 
+    // Who may use what, as aws:PrincipalArn patterns (roles and users by name, at any path).
+    const none = { roles: [] as string[], users: [] as string[] };
+    const breakGlass = settings.breakGlassRoleName !== undefined ? [settings.breakGlassRoleName] : [];
+    const github = settings.github;
+    const principals = Object.fromEntries(
+      environments.map((env) => {
+        const access = settings.access[env];
+        const ghDeploy = github ? [githubDeployRoleName(env)] : [];
+        const ghPlan = github ? [githubPlanRoleName(env)] : [];
+        const editors = access?.editors ?? none;
+        const deployers = access?.deployers ?? none;
+        const planners = access?.planners ?? none;
+        return [
+          env,
+          {
+            editors: principalArnPatterns(arnContext, {
+              roles: [...editors.roles, ...breakGlass],
+              users: editors.users,
+            }),
+            writers: principalArnPatterns(arnContext, {
+              roles: [...deployers.roles, ...ghDeploy, ...breakGlass],
+              users: deployers.users,
+            }),
+            readers: principalArnPatterns(arnContext, {
+              roles: [...planners.roles, ...ghPlan],
+              users: planners.users,
+            }),
+            decrypters: principalArnPatterns(arnContext, {
+              roles: [...deployers.roles, ...planners.roles, ...ghDeploy, ...ghPlan],
+              users: [...deployers.users, ...planners.users],
+            }),
+          },
+        ];
+      }),
+    );
+    const union = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())].sort();
+    const stateAccess: StatePrefixAccess[] = environments.map((env) => ({
+      environment: env,
+      prefix: `${backend.keyPrefix}/${env}`,
+      writers: principals[env].writers,
+      readers: principals[env].readers,
+    }));
+
     this.stateStorage = new TerraformStateStorage(this, "state", {
       backend,
       arnContext,
       providerRegion: region,
       noncurrentVersionDays: settings.stateBucketNoncurrentVersionDays,
       keyDeletionWindowInDays: settings.keyDeletionWindowInDays,
+      environments: stateAccess,
+      keyWriters: union([
+        ...environments.map((env) => principals[env].writers),
+        principalArnPatterns(arnContext, { roles: breakGlass, users: [] }),
+      ]),
+      keyReaders: union(environments.map((env) => principals[env].readers)),
+      ...(settings.accessLogBucket !== undefined && { accessLogBucket: settings.accessLogBucket }),
     });
+
+    let oidcProviderArn: string | undefined = github?.oidcProviderArn;
+    if (github && oidcProviderArn === undefined) {
+      const provider = new IamOpenidConnectProvider(this, "github-oidc", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: [GITHUB_OIDC_AUDIENCE],
+      });
+      provider.overrideLogicalId("github");
+      oidcProviderArn = provider.arn;
+    }
 
     const keys: Record<string, SopsEnvironmentKeys> = {};
     for (const env of environments) {
@@ -110,6 +188,12 @@ export class BootstrapStack extends TerraformStack {
         region,
         deletionWindowInDays: settings.keyDeletionWindowInDays,
         access: settings.access[env],
+        keyEditors: principals[env].editors,
+        keyReaders: principals[env].decrypters,
+        ...(github &&
+          oidcProviderArn !== undefined && {
+            github: { repository: github.repository, oidcProviderArn },
+          }),
         deployers: {
           secretArnPattern:
             `arn:${arnContext.partition}:secretsmanager:${secretsRegion}:${arnContext.accountId}:secret:` +
@@ -130,6 +214,7 @@ export class BootstrapStack extends TerraformStack {
           ...(this.stateStorage.lockTableArn !== undefined && {
             lockTableArn: this.stateStorage.lockTableArn,
           }),
+          denyForceDelete: (envSettings?.recoveryWindowInDays ?? 30) !== 0,
         },
       });
     }
@@ -140,6 +225,8 @@ export class BootstrapStack extends TerraformStack {
         logGroupName: settings.cloudTrailLogGroupName,
         keys: environments.map((environment) => ({ environment, keyArn: keys[environment].key.arn })),
         threshold: settings.failedDecryptThreshold,
+        arnContext,
+        keyDeletionWindowInDays: settings.keyDeletionWindowInDays,
         ...(settings.alarmEmail !== undefined && { email: settings.alarmEmail }),
       });
     }
@@ -154,6 +241,9 @@ export class BootstrapStack extends TerraformStack {
             kms_alias_arn: keys[env].aliasArn,
             editors_policy_arn: keys[env].editorsPolicy.arn,
             deployers_policy_arn: keys[env].deployersPolicy.arn,
+            planners_policy_arn: keys[env].plannersPolicy.arn,
+            ...(keys[env].githubDeployRole && { github_deploy_role_arn: keys[env].githubDeployRole.arn }),
+            ...(keys[env].githubPlanRole && { github_plan_role_arn: keys[env].githubPlanRole.arn }),
           },
         ]),
       ),
@@ -162,6 +252,17 @@ export class BootstrapStack extends TerraformStack {
       description: "The Terraform state bucket (cdktf.json context.backend.bucket)",
       value: this.stateStorage.bucket.bucket,
     });
+    new TerraformOutput(this, "state_kms_key_arn", {
+      description:
+        "The state key: what the environment backends encrypt state with (unless backend.kmsKeyId is set)",
+      value: this.stateStorage.key.arn,
+    });
+  }
+
+  /** cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped: see hcl-quoted-strings.ts. */
+  public toHclTerraform(): { hcl: string; metadata: unknown } {
+    const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
+    return { ...result, hcl: escapeRawHclStrings(result.hcl) };
   }
 }
 

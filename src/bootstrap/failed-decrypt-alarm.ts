@@ -3,16 +3,29 @@
  * KMS Decrypt calls on that environment's key (someone without access, or a revoked one, trying to read its
  * secrets); every filter feeds one metric, and one alarm on it notifies an SNS topic, with an optional e-mail
  * subscription. One filter per key keeps each pattern far below the 1024-character limit.
+ *
+ * In the same way, a second metric counts key changes on the sops keys (`ScheduleKeyDeletion`, `DisableKey`,
+ * `PutKeyPolicy`, `CreateGrant`), and a second alarm raises on the first one. The topic is encrypted with its own
+ * KMS key, whose policy lets CloudWatch (and EventBridge) publish.
  */
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
+import { alarmTopicKeyPolicy } from "./bootstrap-policies";
+import { policyJson } from "./iam-policy-document";
+import { ArnContext } from "./kms-key-reference";
 
 export const FAILED_DECRYPT_METRIC_NAMESPACE = "SopsSecrets";
 export const FAILED_DECRYPT_METRIC_NAME = "FailedKmsDecrypt";
 export const ALARM_TOPIC_NAME = "sops-secrets-alarms";
+export const KEY_CHANGE_METRIC_NAME = "SopsKeyChange";
+/** KMS calls on a sops key that change who can use it, or whether it exists: any one raises the alarm. */
+export const KEY_CHANGE_EVENTS = ["ScheduleKeyDeletion", "DisableKey", "PutKeyPolicy", "CreateGrant"];
+export const ALARM_TOPIC_KEY_ALIAS = "alias/sops-secrets-alarms";
 /** The alarm's period: failed calls are counted over 5 minutes. */
 export const FAILED_DECRYPT_PERIOD_SECONDS = 300;
 
@@ -25,6 +38,16 @@ export interface FailedDecryptAlarmProps {
   readonly threshold: number;
   /** Address subscribed to the topic. @default - no subscription */
   readonly email?: string;
+  /** For the topic key's policy. */
+  readonly arnContext: ArnContext;
+  /** Deletion window of the topic key. */
+  readonly keyDeletionWindowInDays: number;
+}
+
+/** The CloudWatch Logs filter pattern that matches the key-changing calls on one key. */
+export function keyChangePattern(keyArn: string): string {
+  const names = KEY_CHANGE_EVENTS.map((e) => `($.eventName = "${e}")`).join(" || ");
+  return `{ ($.eventSource = "kms.amazonaws.com") && (${names}) && ($.resources[0].ARN = "${keyArn}") }`;
 }
 
 /** The CloudWatch Logs filter pattern that matches failed Decrypt calls on one key. */
@@ -38,6 +61,9 @@ export function failedDecryptPattern(keyArn: string): string {
 export class FailedDecryptAlarm extends Construct {
   public readonly topic: SnsTopic;
   public readonly alarm: CloudwatchMetricAlarm;
+  public readonly keyChangeAlarm: CloudwatchMetricAlarm;
+  /** Encrypts the topic. */
+  public readonly topicKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: FailedDecryptAlarmProps) {
     super(scope, id);
@@ -53,8 +79,30 @@ export class FailedDecryptAlarm extends Construct {
         },
       });
       filter.overrideLogicalId(`sops_${environment}_failed_decrypt`);
+      const changes = new CloudwatchLogMetricFilter(this, `key-change-${environment}`, {
+        name: `sops-${environment}-key-change`,
+        logGroupName: props.logGroupName,
+        pattern: keyChangePattern(keyArn),
+        metricTransformation: {
+          name: KEY_CHANGE_METRIC_NAME,
+          namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
+          value: "1",
+        },
+      });
+      changes.overrideLogicalId(`sops_${environment}_key_change`);
     }
-    this.topic = new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME });
+    this.topicKey = new KmsKey(this, "topic-key", {
+      description: "Encrypts the sops-secrets alarm topic",
+      enableKeyRotation: true,
+      deletionWindowInDays: props.keyDeletionWindowInDays,
+      policy: policyJson(alarmTopicKeyPolicy(props.arnContext)),
+    });
+    this.topicKey.overrideLogicalId("alarms");
+    new KmsAlias(this, "topic-key-alias", {
+      name: ALARM_TOPIC_KEY_ALIAS,
+      targetKeyId: this.topicKey.keyId,
+    }).overrideLogicalId("alarms");
+    this.topic = new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: this.topicKey.arn });
     this.topic.overrideLogicalId("alarms");
     this.alarm = new CloudwatchMetricAlarm(this, "alarm", {
       alarmName: "sops-failed-kms-decrypt",
@@ -72,6 +120,22 @@ export class FailedDecryptAlarm extends Construct {
       alarmActions: [this.topic.arn],
     });
     this.alarm.overrideLogicalId("failed_decrypt");
+    this.keyChangeAlarm = new CloudwatchMetricAlarm(this, "key-change-alarm", {
+      alarmName: "sops-kms-key-change",
+      alarmDescription:
+        `${KEY_CHANGE_EVENTS.join(", ")} on a sops key (alias/sops-*): its deletion, disabling, policy or a grant ` +
+        "changed. See the CloudTrail log group for who and which key.",
+      namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
+      metricName: KEY_CHANGE_METRIC_NAME,
+      statistic: "Sum",
+      period: FAILED_DECRYPT_PERIOD_SECONDS,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.topic.arn],
+    });
+    this.keyChangeAlarm.overrideLogicalId("key_change");
     if (props.email !== undefined) {
       const subscription = new SnsTopicSubscription(this, "email", {
         topicArn: this.topic.arn,

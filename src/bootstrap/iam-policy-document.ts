@@ -6,7 +6,13 @@
 
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
-export type PolicyPrincipal = "*" | { readonly AWS?: string; readonly Service?: string };
+export type PolicyPrincipal =
+  | "*"
+  | {
+      readonly AWS?: string;
+      readonly Service?: string | readonly string[];
+      readonly Federated?: string;
+    };
 
 export interface PolicyStatement {
   /** Statement ID: what the statement is for, in PascalCase. */
@@ -14,8 +20,12 @@ export interface PolicyStatement {
   readonly Effect: "Allow" | "Deny";
   /** Only in resource policies (key and bucket policies). @default - none (identity policy) */
   readonly Principal?: PolicyPrincipal;
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
+  /** Exactly one of Action and NotAction. */
+  readonly Action?: readonly string[];
+  /** @default - none (Action is set) */
+  readonly NotAction?: readonly string[];
+  /** @default - none: trust policies name no resource */
+  readonly Resource?: string | readonly string[];
   /** @default - none */
   readonly Condition?: ConditionBlock;
 }
@@ -29,7 +39,10 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Compact JSON with keys in a fixed order (Sid, Effect, Principal, Action, Resource, Condition) and sorted actions. */
+/**
+ * Compact JSON with keys in a fixed order (Sid, Effect, Principal, Action or NotAction, Resource, Condition) and
+ * sorted actions.
+ */
 export function policyJson(doc: PolicyDocument): string {
   return JSON.stringify({
     Version: doc.Version,
@@ -37,8 +50,9 @@ export function policyJson(doc: PolicyDocument): string {
       Sid: s.Sid,
       Effect: s.Effect,
       ...(s.Principal !== undefined && { Principal: s.Principal }),
-      Action: [...s.Action].sort(),
-      Resource: s.Resource,
+      ...(s.Action !== undefined && { Action: [...s.Action].sort() }),
+      ...(s.NotAction !== undefined && { NotAction: [...s.NotAction].sort() }),
+      ...(s.Resource !== undefined && { Resource: s.Resource }),
       ...(s.Condition !== undefined && { Condition: sortKeys(s.Condition) }),
     })),
   });

@@ -1,13 +1,16 @@
 /**
  * Where every environment's Terraform state lives: the S3 bucket named by `backend.bucket`, hardened
- * (versioning, SSE-KMS, all public access blocked, TLS only, bucket-owner-enforced ownership, noncurrent
- * versions expired), its dedicated KMS key unless `backend.kmsKeyId` names one, and a DynamoDB lock table only
- * when `backend.dynamodbTable` is set (S3 locking with `use_lockfile` needs none).
+ * (versioning, SSE-KMS, all public access blocked, TLS only, SSE-KMS under the state key required on every write,
+ * each environment's prefix reachable only by its deployers, planners and the break-glass role,
+ * bucket-owner-enforced ownership, noncurrent versions expired, server access logs to a log bucket), its
+ * dedicated KMS key (always: setting `backend.kmsKeyId` points the backends at another key but never removes this
+ * one), and a DynamoDB lock table only when `backend.dynamodbTable` is set (S3 locking needs none).
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -17,9 +20,21 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { S3BackendConfig } from "../config/config";
 import { stateKeyAlias } from "./bootstrap-names";
-import { keyPolicy, STATE_KMS_ACTIONS, stateBucketPolicy } from "./bootstrap-policies";
+import {
+  accessLogBucketPolicy,
+  keyPolicy,
+  STATE_KMS_ACTIONS,
+  stateBucketPolicy,
+  StatePrefixAccess,
+} from "./bootstrap-policies";
 import { policyJson } from "./iam-policy-document";
 import { ArnContext, KmsKeyGrant, kmsKeyGrant } from "./kms-key-reference";
+
+/** S3's limit on a bucket policy (20 KB). */
+export const BUCKET_POLICY_MAX_CHARS = 20_480;
+
+/** Prefix of the state bucket's access log objects in the log bucket. */
+export const ACCESS_LOG_PREFIX = "state-access-logs/";
 
 export interface TerraformStateStorageProps {
   readonly backend: S3BackendConfig;
@@ -30,14 +45,31 @@ export interface TerraformStateStorageProps {
   readonly noncurrentVersionDays: number;
   /** Deletion window of the dedicated state key. */
   readonly keyDeletionWindowInDays: number;
+  /** Who may reach each environment's state prefix. */
+  readonly environments: readonly StatePrefixAccess[];
+  /** `aws:PrincipalArn` patterns that may encrypt and decrypt with the state key (every writer). */
+  readonly keyWriters: readonly string[];
+  /** Patterns that may only decrypt with the state key (every read-only planner). */
+  readonly keyReaders: readonly string[];
+  /** The access log bucket's name. @default `<bucket>-access-logs` */
+  readonly accessLogBucket?: string;
+}
+
+/** The default access log bucket of a state bucket. */
+export function defaultAccessLogBucket(stateBucket: string): string {
+  return `${stateBucket}-access-logs`;
 }
 
 export class TerraformStateStorage extends Construct {
   public readonly bucket: S3Bucket;
   /** `arn:<partition>:s3:::<bucket>` (known before apply). */
   public readonly bucketArn: string;
-  /** The dedicated state key, when `backend.kmsKeyId` is not set. */
-  public readonly key?: KmsKey;
+  /** The dedicated state key (the bucket's default encryption). */
+  public readonly key: KmsKey;
+  /** The KMS key IDs a state write may name (the bucket policy refuses any other). */
+  public readonly stateKeyIds: readonly string[];
+  /** The bucket that receives the state bucket's access logs. */
+  public readonly logBucket: S3Bucket;
   /** What IAM grants on to read and write state objects. */
   public readonly keyGrant: KmsKeyGrant;
   public readonly lockTable?: DynamodbTable;
@@ -50,29 +82,55 @@ export class TerraformStateStorage extends Construct {
     const region = backend.region !== props.providerRegion ? { region: backend.region } : {};
     this.bucketArn = `arn:${arnContext.partition}:s3:::${backend.bucket}`;
 
-    let kmsMasterKeyId: string;
-    if (backend.kmsKeyId !== undefined) {
-      kmsMasterKeyId = backend.kmsKeyId;
-      this.keyGrant = kmsKeyGrant(backend.kmsKeyId, backend.region, arnContext);
-    } else {
-      this.key = new KmsKey(this, "key", {
-        ...region,
-        description: `Encrypts the Terraform state in s3://${backend.bucket}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: props.keyDeletionWindowInDays,
-        policy: policyJson(keyPolicy(arnContext, [...STATE_KMS_ACTIONS, "kms:DescribeKey"].sort())),
-      });
-      this.key.overrideLogicalId("state");
-      const alias = new KmsAlias(this, "alias", {
-        ...region,
-        name: stateKeyAlias(backend.bucket),
-        targetKeyId: this.key.keyId,
-      });
-      alias.overrideLogicalId("state");
-      kmsMasterKeyId = this.key.arn;
-      this.keyGrant = { resource: this.key.arn };
-    }
+    this.key = new KmsKey(this, "key", {
+      ...region,
+      description: `Encrypts the Terraform state in s3://${backend.bucket}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.keyDeletionWindowInDays,
+      policy: policyJson(
+        keyPolicy(arnContext, [
+          {
+            sid: "StateWritersUseKey",
+            actions: [...STATE_KMS_ACTIONS, "kms:DescribeKey"].sort(),
+            principalArns: props.keyWriters,
+          },
+          { sid: "StateReadersDecrypt", actions: ["kms:Decrypt"], principalArns: props.keyReaders },
+        ]),
+      ),
+    });
+    this.key.overrideLogicalId("state");
+    const aliasName = stateKeyAlias(backend.bucket);
+    const alias = new KmsAlias(this, "alias", { ...region, name: aliasName, targetKeyId: this.key.keyId });
+    alias.overrideLogicalId("state");
+    const kmsMasterKeyId = this.key.arn;
+    // What the environment backends send as the object's key (stateBackendKmsKeyId): the configured key, or
+    // this key by alias (its ARN is unknown until it exists). S3 compares the request's key ID as sent.
+    this.stateKeyIds =
+      backend.kmsKeyId !== undefined
+        ? [backend.kmsKeyId]
+        : [
+            this.key.arn,
+            `arn:${arnContext.partition}:kms:${backend.region}:${arnContext.accountId}:${aliasName}`,
+            aliasName,
+          ];
+    this.keyGrant =
+      backend.kmsKeyId !== undefined
+        ? kmsKeyGrant(backend.kmsKeyId, backend.region, arnContext)
+        : { resource: this.key.arn };
 
+    const bucketPolicy = policyJson(
+      stateBucketPolicy({
+        bucketArn: this.bucketArn,
+        stateKeyIds: this.stateKeyIds,
+        environments: props.environments,
+      }),
+    );
+    if (bucketPolicy.length > BUCKET_POLICY_MAX_CHARS)
+      throw new Error(
+        `BootstrapStack: the state bucket policy would be ${bucketPolicy.length} characters; S3 accepts at most ` +
+          `${BUCKET_POLICY_MAX_CHARS}. Name fewer principals in context.bootstrap.access (a role per ` +
+          "environment rather than many users), or split the environments over several state buckets.",
+      );
     this.bucket = new S3Bucket(this, "bucket", { ...region, bucket: backend.bucket });
     this.bucket.overrideLogicalId("state");
     const bucket = this.bucket.id;
@@ -120,7 +178,7 @@ export class TerraformStateStorage extends Construct {
       new S3BucketPolicy(this, "policy", {
         ...region,
         bucket,
-        policy: policyJson(stateBucketPolicy(this.bucketArn)),
+        policy: bucketPolicy,
         dependsOn: [publicAccessBlock],
       }),
     );
@@ -138,6 +196,71 @@ export class TerraformStateStorage extends Construct {
           },
         ],
         dependsOn: [versioning],
+      }),
+    );
+
+    const logBucketName = props.accessLogBucket ?? defaultAccessLogBucket(backend.bucket);
+    if (logBucketName.length > 63 || logBucketName === backend.bucket)
+      throw new Error(
+        `BootstrapStack: the access log bucket name "${logBucketName}" ` +
+          (logBucketName === backend.bucket ? "is the state bucket itself" : "is longer than 63 characters") +
+          '. Set "context.bootstrap.accessLogBucket" in cdktf.json to another bucket name.',
+      );
+    this.logBucket = new S3Bucket(this, "log-bucket", { ...region, bucket: logBucketName });
+    this.logBucket.overrideLogicalId("state_access_logs");
+    const logs = <T extends { overrideLogicalId(id: string): void }>(resource: T): T => {
+      resource.overrideLogicalId("state_access_logs");
+      return resource;
+    };
+    const logBucket = this.logBucket.id;
+    const logBucketArn = `arn:${arnContext.partition}:s3:::${logBucketName}`;
+    logs(
+      new S3BucketOwnershipControls(this, "log-ownership", {
+        ...region,
+        bucket: logBucket,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      }),
+    );
+    // Server access logs can be delivered only to SSE-S3 buckets.
+    logs(
+      new S3BucketServerSideEncryptionConfigurationA(this, "log-encryption", {
+        ...region,
+        bucket: logBucket,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      }),
+    );
+    const logPublicAccessBlock = logs(
+      new S3BucketPublicAccessBlock(this, "log-public-access-block", {
+        ...region,
+        bucket: logBucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+    );
+    const logPolicy = logs(
+      new S3BucketPolicy(this, "log-policy", {
+        ...region,
+        bucket: logBucket,
+        policy: policyJson(
+          accessLogBucketPolicy({
+            logBucketArn,
+            sourceBucketArn: this.bucketArn,
+            accountId: arnContext.accountId,
+            prefix: ACCESS_LOG_PREFIX,
+          }),
+        ),
+        dependsOn: [logPublicAccessBlock],
+      }),
+    );
+    named(
+      new S3BucketLoggingA(this, "logging", {
+        ...region,
+        bucket,
+        targetBucket: logBucket,
+        targetPrefix: ACCESS_LOG_PREFIX,
+        dependsOn: [logPolicy],
       }),
     );
 

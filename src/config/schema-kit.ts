@@ -57,6 +57,21 @@ export function refineWith<T extends z.ZodType>(
   }) as unknown as T;
 }
 
+/**
+ * Adds a refinement across an object's keys: `problemOf(value)` returns a complaint, reported at `key` (the
+ * key the fix is about), or undefined when the object is fine.
+ */
+export function refineKey<T extends z.ZodType>(
+  schema: T,
+  key: string,
+  problemOf: (value: z.output<T>) => Complaint | undefined,
+): T {
+  return schema.superRefine((value, ctx) => {
+    const complaint = problemOf(value);
+    if (complaint) ctx.addIssue({ code: "custom", message: say(complaint), input: value, path: [key] });
+  }) as unknown as T;
+}
+
 /** A non-empty string matching `pattern`; anything else: "must be `expected`". */
 export function text(pattern: RegExp, expected: string) {
   const error = mustBe(expected);

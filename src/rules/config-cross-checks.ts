@@ -1,3 +1,4 @@
+import { bootstrapConfigProblems } from "../bootstrap/bootstrap-checks";
 import { settingsFor } from "../config/config";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
@@ -17,7 +18,9 @@ export const configCrossChecks: Rule = {
     "validated when it is loaded; errors there stop everything else, and `npm run check` exits with 2. Checks " +
     "that need the secrets/ folder: `context.environments.<env>` for an environment without a folder is a " +
     "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
-    "is an error (Secrets Manager rejects it at apply time).",
+    "is an error (Secrets Manager rejects it at apply time). With `context.bootstrap` on: a secret name template " +
+    "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
+    "named `<x>-plan`, are errors (docs/bootstrap.md).",
   check(context) {
     const out: Diagnostic[] = [];
     const folders = environmentFolders(context);
@@ -50,6 +53,7 @@ export const configCrossChecks: Rule = {
         );
       }
     }
+    out.push(...bootstrapConfigProblems(context.config, folders));
     return out;
   },
 };

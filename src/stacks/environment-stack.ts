@@ -2,13 +2,14 @@
  * One Terraform stack per environment: backend, providers, one SopsSecret per file, one map output.
  */
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, S3BackendConfig, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackendConfig, EnvironmentSettings } from "../config/config";
 import { SecretPlan } from "../analysis/analyze-repo";
 import { EphemeralSopsFile } from "./ephemeral-sops-file";
 import { SopsProvider } from "./sops-provider";
 import { SopsSecret } from "./sops-secret";
+import { addStateBackend } from "./state-backend";
 import { StackSourceFiles } from "./stack-source-files";
 
 /** Terraform version write-only mode needs (ephemeral resources 1.10, write-only arguments 1.11). */
@@ -33,7 +34,15 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, environment);
     const { settings } = props;
     this.writeOnly = settings.writeOnly;
-    configureBackend(this, environment, props.backend, props.projectRootFromStack ?? "../../..");
+    const backend = props.backend;
+    addStateBackend(this, {
+      backend,
+      name: environment,
+      localPath:
+        backend.type === "local"
+          ? `${props.projectRootFromStack ?? "../../.."}/${backend.directory}/${environment}.tfstate`
+          : "",
+    });
 
     new AwsProvider(this, "aws", {
       region: settings.region,
@@ -95,30 +104,4 @@ export class EnvironmentStack extends TerraformStack {
       .map((e) => e.renderHcl());
     return { ...result, hcl: ephemeral.length ? `${hcl}\n\n${ephemeral.join("\n\n")}\n` : hcl };
   }
-}
-
-function configureBackend(
-  stack: TerraformStack,
-  environment: string,
-  backend: BackendConfig,
-  rootFromStack: string,
-): void {
-  if (backend.type === "local") {
-    new LocalBackend(stack, { path: `${rootFromStack}/${backend.directory}/${environment}.tfstate` });
-    return;
-  }
-  const config: S3BackendConfig & { useLockfile?: boolean } = {
-    bucket: backend.bucket,
-    key: `${backend.keyPrefix}/${environment}/terraform.tfstate`,
-    region: backend.region,
-    encrypt: true,
-    ...(backend.dynamodbTable !== undefined
-      ? { dynamodbTable: backend.dynamodbTable }
-      : { useLockfile: true }),
-    ...(backend.kmsKeyId !== undefined && { kmsKeyId: backend.kmsKeyId }),
-    ...(backend.roleArn !== undefined && { assumeRole: { roleArn: backend.roleArn } }),
-  };
-  // S3BackendConfig of cdktf 0.21 predates `use_lockfile` (Terraform 1.10); the backend writes its props
-  // as snake_case, so the extra key reaches the JSON as `use_lockfile`.
-  new S3Backend(stack, config);
 }

@@ -1,7 +1,7 @@
 /**
  * Hand-written cdktf binding for the carlpett/sops provider (no prebuilt binding exists and `cdktf get`
  * needs the registry): `provider "sops"` and `data "sops_file"`. The ephemeral `sops_file` is in
- * sops-file-ephemeral.ts.
+ * ephemeral-sops-file.ts.
  */
 import { Construct } from "constructs";
 import {
@@ -14,8 +14,12 @@ import {
 } from "cdktf";
 
 export const SOPS_PROVIDER_SOURCE = "carlpett/sops";
-/** ~> 1.4: data and ephemeral `sops_file` (ephemeral since 1.3.0); 1.4.1 is the latest release. */
-export const SOPS_PROVIDER_VERSION = "~> 1.4";
+/**
+ * Pinned exactly (data and ephemeral `sops_file`; ephemeral since 1.3.0): a provider that decrypts secrets is
+ * never upgraded implicitly. v1.4.1 (2026-03-19) is the newest tag of github.com/carlpett/terraform-provider-sops. Change it together with the committed `.terraform.lock.hcl` (docs/bootstrap.md,
+ * "Provider locking").
+ */
+export const SOPS_PROVIDER_VERSION = "1.4.1";
 
 export class SopsProvider extends TerraformProvider {
   public static readonly tfResourceType = "sops";

@@ -9,9 +9,11 @@ import { App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
+import { stateBackendFor } from "../bootstrap/bootstrap-names";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
+import { copyProviderLock } from "../stacks/provider-lock";
 import { makeStagingDir, publishOutput } from "./publish-output";
 import { withoutTokenStackTraces } from "./token-stack-traces";
 
@@ -68,7 +70,7 @@ function buildAndSynth(
     const stackDir = path.join(outdir, "stacks", env.name);
     const stack = new EnvironmentStack(app, env.name, {
       settings: env.settings,
-      backend: config.backend,
+      backend: stateBackendFor(config.backend, config.bootstrap),
       secrets: env.secrets,
       projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
     });
@@ -99,6 +101,7 @@ function buildAndSynth(
       stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
   }
   app.synth();
+  copyProviderLock(root, path.join(staging, "stacks"));
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */

@@ -1,0 +1,41 @@
+/**
+ * The one place a stack's Terraform backend is built: every environment stack and the bootstrap stack (once its
+ * state moves to the bucket) use it, so that locking and encryption never differ between them.
+ *
+ * S3: key `<keyPrefix>/<name>/terraform.tfstate`, `encrypt = true`, `kms_key_id` when a state key is known
+ * (SSE-KMS; without it Terraform writes SSE-S3), S3-native locking (`use_lockfile`) unless a DynamoDB table is
+ * configured. Local: the given path.
+ */
+import { LocalBackend, S3Backend, S3BackendConfig as CdktfS3BackendConfig, TerraformStack } from "cdktf";
+import { BackendConfig } from "../config/config";
+
+export interface StateBackendProps {
+  readonly backend: BackendConfig;
+  /** The stack's name: the folder of its state under `keyPrefix`. */
+  readonly name: string;
+  /** Path of the state file for a local backend, relative to the stack's working directory. */
+  readonly localPath: string;
+}
+
+/** Adds the stack's backend. */
+export function addStateBackend(stack: TerraformStack, props: StateBackendProps): void {
+  const { backend } = props;
+  if (backend.type === "local") {
+    new LocalBackend(stack, { path: props.localPath });
+    return;
+  }
+  const config: CdktfS3BackendConfig & { useLockfile?: boolean } = {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${props.name}/terraform.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    ...(backend.dynamodbTable !== undefined
+      ? { dynamodbTable: backend.dynamodbTable }
+      : { useLockfile: true }),
+    ...(backend.kmsKeyId !== undefined && { kmsKeyId: backend.kmsKeyId }),
+    ...(backend.roleArn !== undefined && { assumeRole: { roleArn: backend.roleArn } }),
+  };
+  // S3BackendConfig of cdktf 0.21 predates `use_lockfile` (Terraform 1.10); the backend writes its props
+  // as snake_case, so the extra key reaches the JSON as `use_lockfile`.
+  new S3Backend(stack, config);
+}
