@@ -131,7 +131,7 @@ function json(
     expect(text.stdout).toContain(
       "! secrets/team/secret.enc.json: 1 missing, 1 extra vs .sops.yaml creation rule #2",
     );
-    expect(markdown.stdout).toContain(`| pgp | 1 | \`PGP ${PGP_2016[1]}\` | EXTRA: not in rule |`);
+    expect(markdown.stdout).toContain(`|  | 1 | \`PGP ${PGP_2016[1]}\` | EXTRA: not in rule |  |`);
     const page = fs.readFileSync(path.join(root, "access.html"), "utf8");
     expect(html.stderr).toBe("access: wrote access.html\n");
     for (const out of [text.stdout, markdown.stdout, page]) {
