@@ -121,11 +121,7 @@ export function summaryLine(report: AccessReport): string {
 
 /** Markdown cell text: no line breaks, `|` escaped, HTML neutralised, names escaped. */
 function md(text: string): string {
-  return printable(text)
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return printable(text).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 export function renderAccessMarkdown(report: AccessReport): string {
