@@ -51,7 +51,7 @@ const SETTINGS_KEYS = [
   "writeOnly",
   "awsProviderVersion",
 ] as const;
-const TOP_KEYS = [...SETTINGS_KEYS, "backend", "environments", "bootstrap"];
+const TOP_KEYS = [...SETTINGS_KEYS, "backend", "environments", "bootstrap", "dataKeyMaxAgeDays"];
 const S3_BACKEND_KEYS = ["type", "bucket", "region", "keyPrefix", "dynamodbTable", "kmsKeyId", "roleArn"];
 const LOCAL_BACKEND_KEYS = ["type", "directory"];
 
@@ -112,8 +112,18 @@ export function parseContext(context: unknown): ConfigResult {
   const backend = r.backend(context.backend, defaults.region);
   const { settings: bootstrap, diagnostics: bootstrapDiagnostics } = parseBootstrapConfig(context.bootstrap);
   diagnostics.push(...bootstrapDiagnostics, ...(bootstrap ? checkBootstrapBackend(backend) : []));
+  const dataKeyMaxAgeDays = r.dataKeyMaxAgeDays(context.dataKeyMaxAgeDays);
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  return { config: { defaults, backend, environments, bootstrap }, diagnostics };
+  return {
+    config: {
+      defaults,
+      backend,
+      environments,
+      bootstrap,
+      ...(dataKeyMaxAgeDays !== undefined && { dataKeyMaxAgeDays }),
+    },
+    diagnostics,
+  };
 }
 
 class Reader {
@@ -196,6 +206,17 @@ class Reader {
       else out.writeOnly = obj.writeOnly;
     }
     return out;
+  }
+
+  dataKeyMaxAgeDays(v: unknown): number | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      this.diagnostics.push(
+        configWrongType("context.dataKeyMaxAgeDays", "a whole number of days (0 turns the warning off)", v),
+      );
+      return undefined;
+    }
+    return v;
   }
 
   backend(value: unknown, defaultRegion: string): BackendConfig {
