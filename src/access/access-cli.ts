@@ -17,6 +17,7 @@ import {
   usageError,
 } from "../cli/command-line";
 import { formatDiagnostic } from "../diagnostics";
+import { checkClock } from "../rules/data-key-age";
 import { isRfc3339Date } from "../sops/sops-metadata";
 import { readAccessInputs } from "./access-inputs";
 import { buildAccessReport, inSync } from "./access-report";
@@ -86,7 +87,7 @@ export function runAccessCli(argv: readonly string[], root: string, cwd: string 
       stdout: "",
       stderr: inputs.diagnostics.map(formatDiagnostic).join("\n") + "\naccess: fix cdktf.json first\n",
     };
-  const report = buildAccessReport(inputs.inputs, nowText !== undefined ? new Date(nowText) : new Date());
+  const report = buildAccessReport(inputs.inputs, nowText !== undefined ? new Date(nowText) : checkClock());
   const exitCode = report.environments.every((e) => e.secrets.every(inSync)) ? EXIT_OK : EXIT_FINDINGS;
   let stderr = "";
   if (htmlFile !== undefined) {
