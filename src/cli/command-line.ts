@@ -35,7 +35,13 @@ export type OptionValues = Readonly<Record<string, string | boolean | readonly s
 export type CommandLine =
   | { readonly kind: "run"; readonly values: OptionValues; readonly positionals: readonly string[] }
   | { readonly kind: "help"; readonly text: string }
-  | { readonly kind: "usage-error"; readonly message: string };
+  | {
+      readonly kind: "usage-error";
+      /** The whole message: `<name>: <problem>`, a blank line, the usage. */
+      readonly message: string;
+      /** The problem alone. */
+      readonly problem: string;
+    };
 
 /** Parses `argv` (the arguments after the command) against `spec`. Never throws. */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): CommandLine {
@@ -54,8 +60,11 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Co
 }
 
 /** A usage error as every command prints it: `<name>: <problem>`, a blank line, the usage. */
-export function usageError(spec: Pick<CommandSpec, "name" | "usage">, problem: string): CommandLine {
-  return { kind: "usage-error", message: `${spec.name}: ${problem}\n\n${helpText(spec)}` };
+export function usageError(
+  spec: Pick<CommandSpec, "name" | "usage">,
+  problem: string,
+): Extract<CommandLine, { kind: "usage-error" }> {
+  return { kind: "usage-error", message: `${spec.name}: ${problem}\n\n${helpText(spec)}`, problem };
 }
 
 function helpText(spec: Pick<CommandSpec, "usage">): string {
