@@ -178,6 +178,9 @@ describe("sops-shaped repositories", () => {
     });
     expect(report.environments[2].secrets[0].dataKeyAgeDays).toBe(699);
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
+      "empty: 0 secret files; Secrets Manager readers: arn:aws:iam::111122223333:role/app\n  (no secret file: no stack)\n",
+    );
+    expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "Secrets Manager readers: arn:aws:iam::444455556666:role/prod-app",
     );
   });

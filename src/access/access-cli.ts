@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
+  CommandResult,
   CommandSpec,
   EXIT_FINDINGS,
   EXIT_OK,
@@ -28,12 +29,6 @@ import {
   renderAccessText,
   summaryLine,
 } from "./render-access";
-
-export interface CliResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 export const ACCESS_USAGE = `Usage: npm run access [-- <options>]
 
@@ -63,7 +58,7 @@ const SPEC: CommandSpec = {
   },
 };
 
-export function runAccessCli(argv: readonly string[], root: string, cwd: string = root): CliResult {
+export function runAccessCli(argv: readonly string[], root: string, cwd: string = root): CommandResult {
   let cl = parseCommandLine(SPEC, argv);
   const nowText = cl.kind === "run" ? stringOption(cl.values, "now") : undefined;
   const htmlFile = cl.kind === "run" ? stringOption(cl.values, "html") : undefined;

@@ -90,6 +90,10 @@ export function renderAccessText(report: AccessReport): string {
       `${printable(env.name)}: ${env.secrets.length} secret file${env.secrets.length === 1 ? "" : "s"}; ` +
         `Secrets Manager readers: ${printable(readersText(env.readers))}`,
     );
+    if (env.secrets.length === 0) {
+      lines.push("  (no secret file: no stack)", "");
+      continue;
+    }
     const table = [HEADERS, ...env.secrets.flatMap(rows)].map((r) => COLUMNS.map((c) => printable(r[c])));
     const widths = COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
     for (const r of table)

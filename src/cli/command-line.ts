@@ -11,6 +11,13 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
+/** What a command returns, so that it can be tested without spawning a process. */
+export interface CommandResult {
+  readonly exitCode: 0 | 1 | 2;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 export interface OptionSpec {
   readonly type: "boolean" | "string";
   /** One-letter alias, e.g. "j" for `-j`. @default - none */

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from "child_process";
 import {
+  CommandResult,
   CommandSpec,
   EXIT_FINDINGS,
   EXIT_OK,
@@ -47,18 +48,16 @@ const SPEC: CommandSpec = {
   options: { apply: { type: "boolean" }, now: { type: "string" } },
 };
 
-export interface CliResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 export interface RekeyOptions {
   /** Environment of the sops processes (its PATH finds `sops`). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function runRekeyCli(argv: readonly string[], root: string, options: RekeyOptions = {}): CliResult {
+export function runRekeyCli(
+  argv: readonly string[],
+  root: string,
+  options: RekeyOptions = {},
+): CommandResult {
   let cl = parseCommandLine(SPEC, argv);
   const nowText = cl.kind === "run" ? stringOption(cl.values, "now") : undefined;
   if (cl.kind === "run" && nowText !== undefined && !isRfc3339Date(nowText))
@@ -122,7 +121,7 @@ export function runRekeyCli(argv: readonly string[], root: string, options: Reke
   };
 }
 
-function configError(lines: readonly string[]): CliResult {
+function configError(lines: readonly string[]): CommandResult {
   return {
     exitCode: EXIT_USAGE,
     stdout: "",
