@@ -67,7 +67,15 @@ function chromium(userDataDir: string, ...args: string[]): string {
     expect(runAccessCli(["--html", "access.html", "--now", "2026-12-01T00:00:00Z"], root).exitCode).toBe(1);
     const page = path.join(root, "access.html");
     const profile = path.join(root, ".chromium-profile");
-    const dom = chromium(profile, "--dump-dom", `file://${page}`);
+    const png = path.join(root, "access.png");
+    // One browser start for both (each start takes seconds on a loaded machine).
+    const dom = chromium(
+      profile,
+      "--dump-dom",
+      `--screenshot=${png}`,
+      "--window-size=1400,700",
+      `file://${page}`,
+    );
     // 3 secret rows; 4 key columns (ARN 1, 2, 3 and the age key) + secret, needs, data key, vs .sops.yaml.
     const rows = [...dom.matchAll(/<tr class="secret[^"]*">([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
     expect(rows).toHaveLength(3);
@@ -77,8 +85,6 @@ function chromium(userDataDir: string, ...args: string[]): string {
     expect(rows[2]).toContain('<td class="missing" title="named by the rule, cannot decrypt">missing</td>');
     expect(dom).not.toContain("hunter2");
 
-    const png = path.join(root, "access.png");
-    chromium(profile, `--screenshot=${png}`, "--window-size=1400,700", `file://${page}`);
     const bytes = fs.readFileSync(png);
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1400, 700]);
