@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runAccessCli } from "../../src/access/access-cli";
 import { AccessReport } from "../../src/access/access-report";
+import { parse as parseYaml } from "yaml";
 import { sopsShapedContent } from "../../test-support/sops-shaped-file";
 import { makeTempRepo, removeTempRepos } from "../../test-support/temp-repo";
 
@@ -143,6 +144,45 @@ function json(
     expect(runAccessCli(["--now", NOW], root).stdout).toBe(text.stdout);
   });
 });
+
+(HAVE_FIXTURES ? test : test.skip)(
+  "every real sops fixture: its recipients exactly, in one group, nothing decrypted",
+  () => {
+    const files: Record<string, string> = {};
+    const expected = new Map<string, string[]>();
+    for (const dir of ["age", "kms", "pgp"])
+      for (const f of fs.readdirSync(path.join(FIXTURES, dir)).filter((n) => !n.includes(".plain."))) {
+        const text = fixture(`${dir}/${f}`);
+        const ext = f.endsWith(".json") ? "json" : "yaml";
+        const rel = `secrets/fixtures/${dir}-${f.replace(/\.(json|yaml)$/, "").replace(/[^a-z0-9-]/gi, "-")}.enc.${ext}`;
+        files[rel] = text;
+        // Independently of the code under test: the identities as the fixture's metadata writes them.
+        const sops = (
+          parseYaml(text) as {
+            sops: Record<string, { arn?: string; recipient?: string; fp?: string }[] | null>;
+          }
+        ).sops;
+        expected.set(rel, [
+          ...(sops.kms ?? []).map((k) => `kms ${k.arn}`),
+          ...(sops.age ?? []).map((k) => `age ${k.recipient}`),
+          ...(sops.pgp ?? []).map((k) => `pgp ${k.fp}`),
+        ]);
+      }
+    expect(expected.size).toBe(16);
+    const r = runAccessCli(["--json", "--now", NOW], makeTempRepo(files, { sopsYaml: [] }));
+    const secrets = (JSON.parse(r.stdout) as AccessReport).environments[0].secrets;
+    expect(secrets.map((s) => s.file).sort()).toEqual([...expected.keys()].sort());
+    for (const s of secrets) {
+      expect(s.problem).toBeUndefined();
+      expect(s.keyGroups).toHaveLength(1);
+      expect(s.keyGroups[0].map((k) => `${k.type} ${k.id}`).sort()).toEqual(expected.get(s.file)!.sort());
+      expect(s.lastModified).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    }
+    expect(r.stdout).not.toContain("ENC[");
+    expect(r.stdout).not.toContain("BEGIN PGP MESSAGE");
+    expect(r.stdout).not.toMatch(/AGE-SECRET-KEY|-----BEGIN AGE ENCRYPTED FILE/);
+  },
+);
 
 describe("sops-shaped repositories", () => {
   const ARN = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000";
