@@ -196,3 +196,45 @@ test("shell quoting", () => {
   const plan = planRekey([{ file: "secrets/p/x`y.enc.json", oldDataKey: "old" }]);
   expect(plan.steps.map(commandLine)).toEqual(["sops rotate --in-place 'secrets/p/x`y.enc.json'"]);
 });
+
+const FIXTURE = path.resolve(__dirname, "../../../shared/fixtures/sops/kms/getsops-example-2016-v1.6.json");
+(fs.existsSync(FIXTURE) ? test : test.skip)(
+  "real sops output (2016 example): a PGP key left the rule → updatekeys, rotate (also for its age), change the values",
+  () => {
+    const root = makeTempRepo(
+      { "secrets/legacy/example.enc.json": fs.readFileSync(FIXTURE, "utf8") },
+      {
+        sopsYaml: [
+          {
+            path_regex: "^secrets/legacy/",
+            kms: [
+              "arn:aws:kms:us-east-1:656532927350:key/920aff2e-c5f1-4040-943a-047fa387b27e",
+              "arn:aws:kms:ap-southeast-1:656532927350:key/9006a8aa-0fa6-4c14-930e-a2dfb916de1d",
+            ],
+            pgp: "1022470DE3F0BC54BC6AB62DE05550BC07FB1A0A",
+          },
+        ],
+      },
+    );
+    const r = runRekeyCli(["--now", NOW], root);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        "1 file to re-key:",
+        "",
+        "secrets/legacy/example.enc.json",
+        "  updatekeys is encrypted for pgp 85D77543B3D624B63CEA9E6DBC17301B491B3F21, which .sops.yaml creation rule #1 (line 2) does not name",
+        "  rotate     PGP 85D77543B3D624B63CEA9E6DBC17301B491B3F21 could decrypt the old data key, which a new one makes " +
+          "useless for future values; and its data key was last used to encrypt on 2016-02-03T18:46:24Z (3953 days ago), " +
+          "more than dataKeyMaxAgeDays (365)",
+        "  then       change the values themselves: a removed key's holder may have read them; rotating the data key only " +
+          "protects future values",
+        "",
+        "Commands (from the project root; `npm run rekey -- --apply` runs them in this order):",
+        "sops updatekeys --yes secrets/legacy/example.enc.json",
+        "sops rotate --in-place secrets/legacy/example.enc.json",
+        "",
+      ].join("\n"),
+    );
+  },
+);
