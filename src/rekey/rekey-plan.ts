@@ -2,7 +2,8 @@
  * What `npm run rekey` does, decided from the rules' findings: every file whose recipients differ from its
  * `.sops.yaml` rule (rule SS005) needs `sops updatekeys`; when a key was REMOVED (the file can still be
  * decrypted by a key its rule no longer names: someone left), the data key must also be rotated
- * (`sops rotate`) and, because the leaver may have read them, the values themselves changed. Pure.
+ * (`sops rotate`) and, because the leaver may have read them, the values themselves changed. A data key older
+ * than dataKeyMaxAgeDays (rule SS014) needs `sops rotate` alone. Pure.
  */
 import { describeKey, RuleKey } from "../access/access-report";
 
