@@ -1,3 +1,7 @@
+// The clock of the time-dependent rules (SS014 old-data-key) in every test and spawned command: a fixed
+// 2026-12-01T00:00:00Z, so that results never change with the date the suite runs on.
+process.env.SOURCE_DATE_EPOCH = "1796083200";
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",

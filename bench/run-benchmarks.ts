@@ -14,6 +14,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CommandSpec, parseCommandLine, stringOption, usageError } from "../src/cli/command-line";
 import { generateRepo, GeneratedRepo, repoSpec, RepoSpec } from "./generate-repo";
 import { Command, ensurePreload, loadAverage, measureAll, runOnce } from "./measure";
 import { summarizeProfile } from "./profile";
@@ -37,34 +38,67 @@ interface Options {
   readonly profile: boolean;
 }
 
-export function parseArgs(argv: readonly string[]): Options {
-  const flag = (name: string) => argv.includes(name);
+export const BENCH_USAGE = `Usage: npm run bench [-- <options>]
+
+Generates synthetic repositories, measures synth, check and the floors in fresh child processes, prints the
+tables and writes docs/BENCHMARKS.md.
+
+Options:
+  --quick            100 and 1,000 files only, 1 run each, no profile; writes .bench/BENCHMARKS.quick.md
+  --runs <n>         runs per figure (default 3; 1 with --quick)
+  --out <file>       where to write the Markdown report (default docs/BENCHMARKS.md;
+                     .bench/BENCHMARKS.quick.md with --quick, .bench/BENCHMARKS.partial.md with --only)
+  --dir <dir>        where the synthetic repositories go (default .bench/repos, git-ignored)
+  --only <text>      measure only the repositories whose name contains <text> (e.g. 10000-files-10)
+  --regenerate       write the repositories again even when they are up to date
+  --no-profile       skip the CPU profile of synth at 10,000 files
+  -h, --help         show this help
+
+Exit codes: 0 measured, 1 a measurement failed, 2 usage error.
+`;
+
+const BENCH_SPEC: CommandSpec = {
+  name: "bench",
+  usage: BENCH_USAGE,
+  options: {
+    quick: { type: "boolean" },
+    runs: { type: "string" },
+    out: { type: "string" },
+    dir: { type: "string" },
+    only: { type: "string" },
+    regenerate: { type: "boolean" },
+    "no-profile": { type: "boolean" },
+  },
+};
+
+/** A usage error, already worded (`bench: <problem>` and the usage). */
+class BenchUsageError extends Error {}
+
+/** The options, or `{ help }` for `--help`; throws BenchUsageError on a usage error. */
+export function parseArgs(argv: readonly string[]): Options | { readonly help: string } {
+  const cl = parseCommandLine(BENCH_SPEC, argv);
+  if (cl.kind === "help") return { help: cl.text };
+  if (cl.kind === "usage-error") throw new BenchUsageError(cl.message);
   const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    if (i < 0) return undefined;
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+    const v = stringOption(cl.values, name);
+    if (v === "") throw new BenchUsageError(usageError(BENCH_SPEC, `--${name} needs a value`).message);
     return v;
   };
-  const withValue = ["--runs", "--out", "--dir", "--only"];
-  const known = [...withValue, "--quick", "--regenerate", "--no-profile"];
-  const unknown = argv.filter(
-    (a, i) => a.startsWith("--") && !known.includes(a) && !withValue.includes(argv[i - 1]),
-  );
-  if (unknown.length) throw new Error(`unknown option(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
-  const quick = flag("--quick");
-  const runsText = value("--runs");
+  const quick = cl.values.quick === true;
+  const runsText = value("runs");
   const runs = runsText === undefined ? (quick ? 1 : 3) : Number(runsText);
   if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs must be a positive integer, received ${runsText}`);
+    throw new BenchUsageError(
+      usageError(BENCH_SPEC, `--runs must be a positive integer, received ${runsText}`).message,
+    );
   return {
     quick,
     runs,
-    out: value("--out"),
-    dir: value("--dir"),
-    only: value("--only"),
-    regenerate: flag("--regenerate"),
-    profile: !quick && !flag("--no-profile"),
+    out: value("out"),
+    dir: value("dir"),
+    only: value("only"),
+    regenerate: cl.values.regenerate === true,
+    profile: !quick && cl.values["no-profile"] !== true,
   };
 }
 
@@ -190,6 +224,10 @@ function fmt(ms: number): string {
 function main(): number {
   const started = Date.now();
   const options = parseArgs(process.argv.slice(2));
+  if ("help" in options) {
+    process.stdout.write(options.help);
+    return 0;
+  }
   const projectRoot = path.resolve(
     path.dirname(process.argv[1] ?? path.join(process.cwd(), "bench", "x")),
     "..",
@@ -322,7 +360,7 @@ if (process.argv[1]?.endsWith("run-benchmarks.ts")) {
   try {
     process.exitCode = main();
   } catch (e) {
-    console.error(`bench: ${(e as Error).message}`);
+    console.error(e instanceof BenchUsageError ? e.message : `bench: ${(e as Error).message}`);
     process.exitCode = 2;
   }
 }

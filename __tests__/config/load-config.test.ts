@@ -102,6 +102,20 @@ describe("parseContext", () => {
   });
 });
 
+describe("dataKeyMaxAgeDays", () => {
+  it("is unset by default (rule SS014 then uses 365), accepts whole days and 0, refuses anything else", () => {
+    expect(parseContext({}).config?.dataKeyMaxAgeDays).toBeUndefined();
+    expect(parseContext({ dataKeyMaxAgeDays: 90 }).config?.dataKeyMaxAgeDays).toBe(90);
+    expect(parseContext({ dataKeyMaxAgeDays: 0 }).config?.dataKeyMaxAgeDays).toBe(0);
+    for (const bad of [-1, 1.5, "365", null])
+      expect(messages({ dataKeyMaxAgeDays: bad })).toEqual([
+        expect.stringMatching(
+          /^context: "context.dataKeyMaxAgeDays" must be a whole number of days \(0 turns the warning off\), received/,
+        ),
+      ]);
+  });
+});
+
 describe("loadConfig", () => {
   it("reports a missing or malformed cdktf.json", () => {
     const root = makeTempDir();

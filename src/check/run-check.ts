@@ -7,6 +7,7 @@
 import { analyzeRepo } from "../analysis/analyze-repo";
 import { Diagnostic, formatDiagnostic, formatSummary } from "../diagnostics";
 import { CONFIG_RULE_ID, PARSE_RULE_ID } from "../errors";
+import { parseCommandLine, stringOption } from "../cli/command-line";
 import { ALL_RULES, findRule } from "../rules";
 
 export interface CheckResult {
@@ -93,22 +94,26 @@ export function runCheck(argv: readonly string[], root: string): CheckResult {
 }
 
 function parseArgs(argv: readonly string[]): { options: Options } | { error: string } {
-  const options: Options = { json: false, listRules: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--json") options.json = true;
-    else if (arg === "--list-rules") options.listRules = true;
-    else if (arg === "-h" || arg === "--help") options.help = true;
-    else if (arg === "--explain") {
-      const id = argv[++i];
-      if (id === undefined || id.startsWith("-"))
-        return { error: "--explain needs a rule ID, e.g. --explain SS002" };
-      options.explain = id;
-    } else if (arg.startsWith("--explain=")) options.explain = arg.slice("--explain=".length);
-    else return { error: `unknown argument "${arg}"` };
-  }
-  return { options };
+  const cl = parseCommandLine({ name: "check", usage: USAGE, options: CHECK_OPTIONS }, argv);
+  if (cl.kind === "usage-error") return { error: cl.problem };
+  if (cl.kind === "help") return { options: { json: false, listRules: false, help: true } };
+  const explain = stringOption(cl.values, "explain");
+  if (explain === "") return { error: "--explain needs a rule ID, e.g. --explain SS002" };
+  return {
+    options: {
+      json: cl.values.json === true,
+      listRules: cl.values["list-rules"] === true,
+      help: false,
+      explain,
+    },
+  };
 }
+
+const CHECK_OPTIONS = {
+  json: { type: "boolean" },
+  explain: { type: "string" },
+  "list-rules": { type: "boolean" },
+} as const;
 
 function listRules(): string {
   const rows = [

@@ -72,6 +72,12 @@ export interface ProjectConfig {
   readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
   /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set (or false). */
   readonly bootstrap?: BootstrapSettings;
+  /**
+   * Days after which a file's data key (sops `lastmodified`) is old enough for a warning (rule SS014); 0 turns
+   * the warning off.
+   * @default 365
+   */
+  readonly dataKeyMaxAgeDays?: number;
 }
 
 export const DEFAULT_SETTINGS: EnvironmentSettings = {
@@ -84,6 +90,7 @@ export const DEFAULT_SETTINGS: EnvironmentSettings = {
   awsProviderVersion: "6.25.0",
 };
 
+export const DEFAULT_DATA_KEY_MAX_AGE_DAYS = 365;
 export const DEFAULT_STATE_BUCKET = "my-terraform-state-bucket";
 export const DEFAULT_STATE_KEY_PREFIX = "secrets";
 export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";

@@ -97,6 +97,7 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
     backend: backendOf(context.backend, defaults.region),
     environments,
     bootstrap: bootstrapSettingsOf(context.bootstrap).settings,
+    ...(context.dataKeyMaxAgeDays !== undefined && { dataKeyMaxAgeDays: context.dataKeyMaxAgeDays }),
   };
 }
 

@@ -233,6 +233,12 @@ export const backendSchema = z
   })
   .describe("Where the stacks keep their Terraform state: S3 (default) or local files.");
 
+const daysError = mustBe("a whole number of days (0 turns the warning off)");
+const dataKeyMaxAgeDays = z
+  .number({ error: daysError })
+  .int({ error: daysError })
+  .min(0, { error: daysError });
+
 /** cdktf.json `context`. */
 export const contextShape = {
   ...settingsShape,
@@ -241,6 +247,11 @@ export const contextShape = {
     .describe("Per-environment overrides, keyed by environment folder name.")
     .optional(),
   bootstrap: bootstrapSchema.optional(),
+  dataKeyMaxAgeDays: dataKeyMaxAgeDays
+    .describe(
+      "Days after which a data key (sops lastmodified) is old: a warning (SS014). 0: off. Default: 365.",
+    )
+    .optional(),
   ...Object.fromEntries(
     CDKTF_CONTEXT_KEYS.map((key) => [
       key,

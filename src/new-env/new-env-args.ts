@@ -1,3 +1,5 @@
+import { parseCommandLine, singleStringOption } from "../cli/command-line";
+
 /**
  * The command line of `npm run new-env -- <name> [--kms-arn ARN]`.
  */
@@ -16,29 +18,31 @@ export type NewEnvArgs =
   | { readonly kind: "usage-error"; readonly problem: string };
 
 export function parseNewEnvArgs(argv: readonly string[]): NewEnvArgs {
-  const positional: string[] = [];
-  let kmsArn: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return { kind: "help" };
-    if (arg === "--kms-arn" || arg.startsWith("--kms-arn=")) {
-      const value = arg === "--kms-arn" ? argv[++i] : arg.slice("--kms-arn=".length);
-      if (value === undefined || value === "" || value.startsWith("--"))
-        return {
-          kind: "usage-error",
-          problem: "--kms-arn needs a value: --kms-arn arn:aws:kms:<region>:<account>:key/<id>",
-        };
-      if (kmsArn !== undefined) return { kind: "usage-error", problem: "--kms-arn was given twice" };
-      kmsArn = value;
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      return { kind: "usage-error", problem: `unknown option "${arg}"` };
-    } else positional.push(arg);
-  }
+  const cl = parseCommandLine(
+    {
+      name: "new-env",
+      usage: NEW_ENV_USAGE,
+      options: { "kms-arn": { type: "string", multiple: true } },
+      maxPositionals: Infinity,
+    },
+    argv,
+  );
+  if (cl.kind === "help") return { kind: "help" };
+  if (cl.kind === "usage-error") return { kind: "usage-error", problem: cl.problem };
+  const kms = singleStringOption(cl.values, "kms-arn");
+  if ("error" in kms)
+    return {
+      kind: "usage-error",
+      problem: kms.error.endsWith("needs a value")
+        ? "--kms-arn needs a value: --kms-arn arn:aws:kms:<region>:<account>:key/<id>"
+        : kms.error,
+    };
+  const positional = cl.positionals;
   if (positional.length === 0) return { kind: "usage-error", problem: "the environment name is missing" };
   if (positional.length > 1)
     return {
       kind: "usage-error",
       problem: `expected one environment name, received ${positional.length}: ${positional.join(" ")}`,
     };
-  return { kind: "run", name: positional[0], ...(kmsArn !== undefined && { kmsArn }) };
+  return { kind: "run", name: positional[0], ...(kms.value !== undefined && { kmsArn: kms.value }) };
 }

@@ -28,7 +28,7 @@ export function runNewEnv(root: string, argv: readonly string[], io: NewEnvIo): 
     return EXIT_OK;
   }
   if (args.kind === "usage-error") {
-    io.err(`new-env: ${args.problem}`);
+    io.err(`new-env: ${args.problem}\n`);
     io.err(NEW_ENV_USAGE);
     return EXIT_USAGE;
   }

@@ -4,6 +4,7 @@
 import { Diagnostic } from "../diagnostics";
 import { brokenMetadata } from "./broken-metadata";
 import { configCrossChecks } from "./config-cross-checks";
+import { dataKeyAge } from "./data-key-age";
 import { emptyEnvironment } from "./empty-environment";
 import { names } from "./names";
 import { noCreationRule } from "./no-creation-rule";
@@ -29,6 +30,7 @@ export const ALL_RULES: readonly Rule[] = [
   names,
   configCrossChecks,
   emptyEnvironment,
+  dataKeyAge,
 ];
 
 export function runRules(context: RuleContext, rules: readonly Rule[] = ALL_RULES): Diagnostic[] {
