@@ -22,7 +22,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { RULE_FIELDS } from "./encrypted-values";
-import { tryCompileGoRegExp } from "./go-regexp";
+import { GoRegExp, tryCompileGoRegExp } from "./go-regexp";
 import { EncryptionSettings, isObject, Recipient, RecipientType } from "./sops-metadata";
 
 export const SOPS_CONFIG_FILE = ".sops.yaml";
@@ -44,7 +44,7 @@ export interface CreationRule {
    */
   readonly encryption: EncryptionSettings;
   /** @internal compiled `path_regex` */
-  readonly regex?: RegExp;
+  readonly regex?: GoRegExp;
 }
 
 export interface SopsConfigProblem {
@@ -130,7 +130,7 @@ export function parseSopsConfig(text: string): SopsConfig {
 /** One creation rule, or why sops would reject it. */
 function parseRule(raw: unknown, index: number, line: number | undefined): CreationRule | string {
   if (!isObject(raw)) return "must be a mapping of path_regex and keys";
-  let regex: RegExp | undefined;
+  let regex: GoRegExp | undefined;
   let pathRegex: string | undefined;
   if (raw.path_regex !== undefined && raw.path_regex !== null && raw.path_regex !== "") {
     if (typeof raw.path_regex !== "string") return "path_regex must be a string";
