@@ -79,6 +79,19 @@ export function secretFileParseError(
   };
 }
 
+/**
+ * A secret file that sops wrote and would read, in a shape this project cannot turn into one secret (a
+ * dotenv key twice, several YAML documents...): not a parse error, and not a hand edit.
+ */
+export function secretFileShapeError(
+  path: string,
+  line: number | undefined,
+  detail: string,
+  fix: string,
+): Diagnostic {
+  return { ruleId: PARSE_RULE_ID, severity: "error", path, line, message: detail, fix };
+}
+
 /** Describes a received value by type and shape only: configuration never holds secrets, but stay terse. */
 function describe(value: unknown): string {
   if (value === null) return "null";

@@ -2,6 +2,7 @@
  * Renders a review as plain text (terminal) or Markdown (pull request comment). Both show key paths,
  * recipients and secret names only: a report holds no value, so none can be printed.
  */
+import { FORMAT_NAMES as FORMATS } from "../sops/parse-sops-file";
 import { Recipient } from "../sops/sops-metadata";
 import { FileReview, ReviewReport, SecretSide } from "./review-changes";
 
@@ -11,7 +12,6 @@ export const REVIEW_COMMENT_MARKER = "<!-- sops-secrets-review -->";
 export const RECIPIENTS_WARNING = "RECIPIENTS CHANGED: who can decrypt this file changes";
 export const REENCRYPTED_NOTE = "all values re-encrypted (new data key): cannot tell which values changed";
 
-const FORMATS = { json: "JSON", yaml: "YAML", dotenv: "dotenv" } as const;
 
 /** Neutralises control characters (terminal escapes, newlines) in names that come from the files. */
 function clean(s: string): string {

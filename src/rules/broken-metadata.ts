@@ -112,11 +112,11 @@ function reportShapeProblems(
 
 /**
  * How the file spells a metadata key: `sops.kms[0].note` in JSON and YAML, the flattened
- * `sops_kms__list_0__map_note` in dotenv (sops's stores/flatten.go).
+ * `sops_kms__list_0__map_note` in dotenv and `[sops] kms__list_0__map_note` in INI (sops's stores/flatten.go).
  */
 function metadataKeyName(path: readonly (string | number)[], inputType: InputType): string {
-  if (inputType !== "dotenv") return formatKeyPath(["sops", ...path]);
-  let out = "sops_";
+  if (inputType !== "dotenv" && inputType !== "ini") return formatKeyPath(["sops", ...path]);
+  let out = inputType === "dotenv" ? "sops_" : "[sops] ";
   path.forEach((part, i) => {
     if (typeof part === "number") out += `__list_${part}`;
     else out += i === 0 ? part : `__map_${part}`;
