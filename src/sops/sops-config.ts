@@ -111,7 +111,7 @@ export function parseSopsConfig(text: string): SopsConfig {
             message:
               `holds ${count} YAML documents (separated by \`---\`): sops reads only the first one and ` +
               "silently ignores the rest, so rules in the others never apply; keep one document",
-            line: err.linePos?.[0]?.line,
+            line: lineCounter.linePos(err.pos[0]).line,
           },
         ],
       };
