@@ -12,7 +12,6 @@ export const REVIEW_COMMENT_MARKER = "<!-- sops-secrets-review -->";
 export const RECIPIENTS_WARNING = "RECIPIENTS CHANGED: who can decrypt this file changes";
 export const REENCRYPTED_NOTE = "all values re-encrypted (new data key): cannot tell which values changed";
 
-
 /** Neutralises control characters (terminal escapes, newlines) in names that come from the files. */
 function clean(s: string): string {
   return s.replace(/\p{Cc}/gu, "?");

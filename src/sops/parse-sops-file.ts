@@ -278,7 +278,8 @@ export const INI_DEFAULT_SECTION = "DEFAULT";
 
 /**
  * sops's INI format (stores/ini/store.go, gopkg.in/ini.v1 as sops writes it): `[section]` headers,
- * `key = value` lines (both trimmed), `;` and `#` comment lines, the metadata in a `[sops]` section
+ * `key = value` lines (both trimmed; go-ini's `"""` multi-line and quoted values unwrapped), `;` and `#`
+ * comment lines, the metadata in a `[sops]` section
  * flattened like dotenv's with `\n` escaped. The tree is `{ section: { key: value } }`, keys before the
  * first section under `DEFAULT`. Stored as the provider's `data`, which flattens it to `section.key` (see
  * `iniStoredKeys`): two entries that flatten to one key cannot become one JSON object.
@@ -314,7 +315,16 @@ function parseIni(
     const eq = line.indexOf("=");
     if (eq <= 0) return { error: "expected `key = value` or a `[section]` header", line: i + 1 };
     const key = line.slice(0, eq).trim();
-    const v = line.slice(eq + 1).trim();
+    let v = line.slice(eq + 1).trim();
+    if (v.startsWith('"""')) {
+      // go-ini's multi-line value (older sops wrote the [sops] `enc` blocks so): up to the closing `"""`
+      const first = i + 1;
+      let body = v.slice(3);
+      while (!body.includes('"""') && i + 1 < lines.length) body += "\n" + lines[++i].replace(/\r$/, "");
+      const end = body.indexOf('"""');
+      if (end < 0) return { error: 'a `"""` value is never closed', line: first };
+      v = body.slice(0, end);
+    } else if (v.length >= 2 && (v[0] === '"' || v[0] === "`") && v.endsWith(v[0])) v = v.slice(1, -1);
     if (FORBIDDEN_KEYS.has(key))
       return { error: "uses a reserved key name (__proto__, constructor or prototype)", line: i + 1 };
     if (section === "sops") {
