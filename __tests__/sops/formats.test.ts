@@ -126,8 +126,16 @@ describe("YAML", () => {
     expect(!result.ok && result.diagnostic.message).not.toMatch(/hand|cannot be parsed/);
   });
 
+  it("reads hckms (HuaweiCloud KMS, sops >= 3.12) recipients as recipients", () => {
+    const text = `a: ${ENC(1)}\nsops:\n  hckms:\n    - key_id: tr-west-1:0000\n      created_at: "2026-01-01T00:00:00Z"\n      enc: x\n  version: 3.12.0\n`;
+    const result = parseSopsFile("h.enc.yaml", text, "yaml");
+    expect(result.ok && result.file.metadata?.recipients).toEqual([{ type: "hckms", id: "tr-west-1:0000" }]);
+  });
+
   it("reads type:time values (sops >= 3.10) as encrypted values", () => {
     expect(parseEncValue(ENC(20, "time"))).toEqual({ plaintextLength: 20, type: "time" });
+    // stored as a JSON string: "2026-01-01T00:00:00Z" is 20 bytes plus two quotes
+    expect(estimateStoredSize({ at: ENC(20, "time") }, "compact-json")).toBe('{"at":""}'.length + 20);
   });
 });
 

@@ -5,7 +5,7 @@ import { isObject, isRfc3339Date, metadataShapeProblems, MetadataShapeProblem } 
 import { Rule } from "./rule";
 import { diagnostic } from "./support";
 
-const RECIPIENT_LISTS = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault"] as const;
+const RECIPIENT_LISTS = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault", "hckms"] as const;
 /** What sops writes as `version`: "3.9.4", "1.13", 1.6 (1.x wrote a number), "3.10.0-rc.1". */
 const VERSION = /^\d+(\.\d+){0,3}([-+][0-9A-Za-z.+-]+)?$/;
 /** Unknown metadata keys listed by name in one diagnostic; the rest are counted. */

@@ -116,7 +116,10 @@ function scalar(value: unknown): number {
   if (typeof value === "string") {
     const enc = parseEncValue(value);
     if (enc === undefined) return jsonStringLength(value);
-    return enc.type === "str" || enc.type === "bytes" ? enc.plaintextLength + 2 : enc.plaintextLength;
+    // a `time` value (YAML timestamp, sops >= 3.10) is a string once decoded and JSON-encoded
+    return enc.type === "str" || enc.type === "bytes" || enc.type === "time"
+      ? enc.plaintextLength + 2
+      : enc.plaintextLength;
   }
   if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value).length : 4;
   if (typeof value === "boolean") return value ? 4 : 5;
