@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", ".bench/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", ".bench/", "__tests__/interop/corpus/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -109,6 +109,19 @@ export function secretFileParseError(
 }
 
 /**
+ * A secret file that sops wrote and would read, in a shape this project cannot turn into one secret (a
+ * dotenv key twice, several YAML documents...): not a parse error, and not a hand edit.
+ */
+export function secretFileShapeError(
+  path: string,
+  line: number | undefined,
+  detail: string,
+  fix: string,
+): Diagnostic {
+  return { ruleId: PARSE_RULE_ID, severity: "error", path, line, message: detail, fix };
+}
+
+/**
  * Describes a received configuration value by its type only, never its content: `a string`, `a number`,
  * `an array`. `malformed` says the type was right but the form was not (`a string that is not one`).
  */

@@ -78,7 +78,14 @@ describe("parseSecretPath", () => {
     ["x/y/b.enc.yml", { name: "x/y/b", inputType: "yaml" }],
     ["c.enc.env", { name: "c", inputType: "dotenv" }],
     ["c.json", undefined],
-    ["c.enc.ini", undefined],
+    // Issue 12: INI is a secret format now (it was refused), and sops's binary store takes every other
+    // extension, stored as a raw string; the extension is letters and digits only.
+    ["c.enc.ini", { name: "c", inputType: "ini" }],
+    ["tls/cert.enc.pem", { name: "tls/cert", inputType: "raw" }],
+    ["token.enc.txt", { name: "token", inputType: "raw" }],
+    ["a.enc.JSON", { name: "a", inputType: "raw" }], // sops matches extensions case-sensitively
+    ["a.enc.json.bak", undefined],
+    ["a.enc.", undefined],
   ])("%s", (input, expected) => expect(parseSecretPath(input)).toEqual(expected));
 });
 

@@ -86,11 +86,35 @@ describe("SS005 recipient-mismatch", () => {
         { format: "yaml", kmsArns: [KMS_PROD], ageRecipients: [AGE] },
       ),
     };
+    // aws_profile and context are not part of a KMS key's identity (sops updatekeys ignores them).
     const rules = [
-      { path_regex: "^secrets/dev/", kms: `${KMS_DEV}+arn:aws:iam::111122223333:role/sops` },
-      { path_regex: "^secrets/prod/", key_groups: [{ kms: [{ arn: KMS_PROD }], age: [AGE] }] },
+      { path_regex: "^secrets/dev/", kms: KMS_DEV, aws_profile: "dev" },
+      {
+        path_regex: "^secrets/prod/",
+        key_groups: [{ kms: [{ arn: KMS_PROD, aws_profile: "p", context: { a: "b" } }], age: [AGE] }],
+      },
     ];
     expect(check(recipientMismatch, files, { sopsYaml: rules })).toEqual([]);
+  });
+
+  // Issue 12: this rule used to pass (roles were stripped before comparing); `sops updatekeys` compares a
+  // KMS key as ARN + role, so a rule that adds a role re-keys the file: out of sync.
+  it("reports a rule that adds a KMS role as out of sync", () => {
+    const path = "secrets/dev/db.enc.json";
+    const role = "arn:aws:iam::111122223333:role/sops";
+    const diagnostics = check(
+      recipientMismatch,
+      { [path]: dev },
+      {
+        sopsYaml: [{ path_regex: "^secrets/dev/", kms: `${KMS_DEV}+${role}` }],
+      },
+    );
+    expect(diagnostics).toEqual([expect.objectContaining({ ruleId: "SS005", severity: "error", path })]);
+    expect(diagnostics[0].message).toBe(
+      `is not encrypted for kms ${KMS_DEV}+${role}, which .sops.yaml creation rule #1 (line 2) names; ` +
+        `and it is encrypted for kms ${KMS_DEV}, which .sops.yaml creation rule #1 (line 2) does not name`,
+    );
+    expect(diagnostics[0].fix).toContain(`\`sops updatekeys ${path}\``);
   });
 
   it("reports missing and extra keys, and says to run sops updatekeys", () => {

@@ -41,9 +41,10 @@ const OTHER_IDS: Record<string, { severity: string; title: string; explanation: 
     severity: "error",
     title: "parse-error",
     explanation:
-      "A secret file cannot be parsed as its format (JSON, YAML or dotenv, from its extension), so neither sops " +
-      "nor the other rules can read it. It was usually edited by hand or merged badly: restore it from Git, or " +
-      "fix it with `sops edit`.",
+      "A secret file cannot be parsed as its format (JSON, YAML, dotenv, INI or sops's binary format, from its " +
+      "extension), so neither sops nor the other rules can read it. It was usually edited by hand or merged " +
+      "badly: restore it from Git, or fix it with `sops edit`. Also reported: sops output that cannot become one " +
+      "secret (a dotenv key twice, a multi-document YAML file), with the message saying exactly that.",
   },
 };
 

@@ -1,11 +1,13 @@
 /**
- * Finds the secret files of a repository: `secrets/<env>/**\/<name>.enc.<json|yaml|yml|env>`.
+ * Finds the secret files of a repository: `secrets/<env>/**\/<name>.enc.<ext>`: json, yaml/yml, env (dotenv),
+ * ini, and any other extension (`tls.enc.pem`, `token.enc.txt`) for sops's binary format, stored as a raw string.
  * Pure apart from listing folders: it reads no file content and knows nothing of constructs.
  */
 import * as fs from "fs";
 import * as path from "path";
 
-export type InputType = "json" | "yaml" | "dotenv";
+/** The carlpett/sops provider's `input_type`; "raw" is a file in sops's binary format (`{"data": ENC[...], "sops": ...}`). */
+export type InputType = "json" | "yaml" | "dotenv" | "ini" | "raw";
 
 /** The folder, relative to the project root, that holds one folder per environment. */
 export const SECRETS_DIR = "secrets";
@@ -46,8 +48,18 @@ export interface Discovery {
   readonly secretsDir: "directory" | "missing" | "not-a-directory";
 }
 
-const SECRET_FILE = /^(.*)\.enc\.(json|yaml|yml|env)$/;
-const INPUT_TYPES: Record<string, InputType> = { json: "json", yaml: "yaml", yml: "yaml", env: "dotenv" };
+/**
+ * sops picks its store by extension (cmd/sops/formats/formats.go): yaml/yml, json, env, ini, and the binary
+ * store for every other extension. The extension is letters and digits only, so `x.enc.json.bak` is no secret.
+ */
+const SECRET_FILE = /^(.*)\.enc\.([A-Za-z0-9]+)$/;
+const INPUT_TYPES: Readonly<Record<string, InputType>> = {
+  json: "json",
+  yaml: "yaml",
+  yml: "yaml",
+  env: "dotenv",
+  ini: "ini",
+};
 
 /**
  * Files that may sit under secrets/ without being secrets: a README (`README`, `README.md`, `README.txt`)
@@ -64,7 +76,10 @@ export function parseSecretPath(
 ): { name: string; inputType: InputType } | undefined {
   const m = SECRET_FILE.exec(pathInEnvironment);
   if (!m) return undefined;
-  return { name: m[1], inputType: INPUT_TYPES[m[2]] };
+  return {
+    name: m[1],
+    inputType: Object.prototype.hasOwnProperty.call(INPUT_TYPES, m[2]) ? INPUT_TYPES[m[2]] : "raw",
+  };
 }
 
 export function discoverSecrets(root: string): Discovery {

@@ -2,6 +2,7 @@
  * Renders a review as plain text (terminal) or Markdown (pull request comment). Both show key paths,
  * recipients and secret names only: a report holds no value, so none can be printed.
  */
+import { FORMAT_NAMES as FORMATS } from "../sops/parse-sops-file";
 import { Recipient } from "../sops/sops-metadata";
 import { describePlan, PlanCounts, PlanSummary } from "./plan-summary";
 import { FileReview, ReviewReport, SecretSide } from "./review-changes";
@@ -12,8 +13,6 @@ export const REVIEW_COMMENT_MARKER = "<!-- sops-secrets-review -->";
 export const RECIPIENTS_WARNING = "RECIPIENTS CHANGED: who can decrypt this file changes";
 export const RECIPIENTS_OF_ADDED = "recipients (who can decrypt it):";
 export const REENCRYPTED_NOTE = "all values re-encrypted (new data key): cannot tell which values changed";
-
-const FORMATS = { json: "JSON", yaml: "YAML", dotenv: "dotenv" } as const;
 
 /**
  * Neutralises control characters (terminal escapes, newlines) and invisible format characters (bidi

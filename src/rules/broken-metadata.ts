@@ -6,7 +6,7 @@ import { isObject } from "../util/is-object";
 import { Rule } from "./rule";
 import { diagnostic } from "./support";
 
-const RECIPIENT_LISTS = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault"] as const;
+const RECIPIENT_LISTS = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault", "hckms"] as const;
 /** What sops writes as `version`: "3.9.4", "1.13", 1.6 (1.x wrote a number), "3.10.0-rc.1". */
 const VERSION = /^\d+(\.\d+){0,3}([-+][0-9A-Za-z.+-]+)?$/;
 /** Unknown metadata keys listed by name in one diagnostic; the rest are counted. */
@@ -113,11 +113,11 @@ function reportShapeProblems(
 
 /**
  * How the file spells a metadata key: `sops.kms[0].note` in JSON and YAML, the flattened
- * `sops_kms__list_0__map_note` in dotenv (sops's stores/flatten.go).
+ * `sops_kms__list_0__map_note` in dotenv and `[sops] kms__list_0__map_note` in INI (sops's stores/flatten.go).
  */
 function metadataKeyName(path: readonly (string | number)[], inputType: InputType): string {
-  if (inputType !== "dotenv") return formatKeyPath(["sops", ...path]);
-  let out = "sops_";
+  if (inputType !== "dotenv" && inputType !== "ini") return formatKeyPath(["sops", ...path]);
+  let out = inputType === "dotenv" ? "sops_" : "[sops] ";
   path.forEach((part, i) => {
     if (typeof part === "number") out += `__list_${part}`;
     else out += i === 0 ? part : `__map_${part}`;

@@ -19,7 +19,7 @@ export const strayFile: Rule = {
   severity: "error",
   title: "stray-file",
   explanation:
-    "Only encrypted secret files (secrets/<env>/**/<name>.enc.<json|yaml|yml|env>), a README (README, " +
+    "Only encrypted secret files (secrets/<env>/**/<name>.enc.<ext>), a README (README, " +
     "README.md, README.txt) and .gitkeep belong under secrets/. Anything else there is either a misnamed secret " +
     "that synth silently skips, or a plaintext copy (a notes file is as good a place for a leaked value as " +
     "any). FIFOs, sockets and devices are never read. `secrets` itself must be a folder. Decrypted copies " +

@@ -19,12 +19,13 @@
  * - Comments in YAML may be encrypted too (`#ENC[...,type:comment]`); they are not part of the data tree.
  */
 import { EncryptionSettings } from "./sops-metadata";
-import { compileGoRegExp } from "./go-regexp";
+import { compileGoRegExp, GoRegExp, MATCH_NOTHING } from "./go-regexp";
 
 /** sops's default when a file names no encryption rule (`sops.DefaultUnencryptedSuffix`). */
 export const DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted";
 
-export type EncType = "str" | "int" | "int64" | "float" | "bool" | "bytes" | "comment";
+/** `time` since sops 3.10 (aes/cipher.go; YAML timestamps keep their type). */
+export type EncType = "str" | "int" | "int64" | "float" | "bool" | "bytes" | "time" | "comment";
 
 export interface EncValue {
   /** Length in bytes of the plaintext: AES-GCM ciphertext is exactly as long as its plaintext. */
@@ -35,7 +36,7 @@ export interface EncValue {
 const B64 = "[A-Za-z0-9+/]*={0,2}";
 /** sops's value format, stricter than sops's own regex so that a hand-made look-alike is caught. */
 const ENC_VALUE = new RegExp(
-  `^ENC\\[AES256_GCM,data:(${B64}),iv:(${B64}),tag:(${B64}),type:(str|int|int64|float|bool|bytes|comment)\\]$`,
+  `^ENC\\[AES256_GCM,data:(${B64}),iv:(${B64}),tag:(${B64}),type:(str|int|int64|float|bool|bytes|time|comment)\\]$`,
 );
 
 /** Parses an `ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]` value; undefined when it is not one sops can decrypt. */
@@ -59,8 +60,8 @@ export function base64DecodedLength(b64: string): number {
 export interface EncryptionRules {
   readonly unencryptedSuffix?: string;
   readonly encryptedSuffix?: string;
-  readonly unencryptedRegex?: RegExp;
-  readonly encryptedRegex?: RegExp;
+  readonly unencryptedRegex?: GoRegExp;
+  readonly encryptedRegex?: GoRegExp;
   /** True when a comment-based rule is set: which values are encrypted depends on comments. */
   readonly commentRules: boolean;
 }
@@ -128,7 +129,7 @@ export function encryptionRules(metadata: EncryptionSettings): EncryptionRulesRe
       `sets more than one encryption rule (${set.map(([name]) => name).join(", ")}), which sops refuses to read`,
     );
   }
-  const regex = (name: string, source: string | undefined): RegExp | undefined => {
+  const regex = (name: string, source: string | undefined): GoRegExp | undefined => {
     if (!source) return undefined;
     try {
       return compileGoRegExp(source);
@@ -147,7 +148,7 @@ export function encryptionRules(metadata: EncryptionSettings): EncryptionRulesRe
   };
   if (!rules.encryptedRegex && metadata.encryptedRegex) {
     // sops ignores a regex it cannot compile (`matched, _ := regexp.Match(...)`): nothing would match.
-    return { rules: { ...rules, encryptedRegex: /(?!)/ }, problems };
+    return { rules: { ...rules, encryptedRegex: MATCH_NOTHING }, problems };
   }
   return { rules, problems };
 }

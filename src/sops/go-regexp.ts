@@ -1,45 +1,34 @@
 /**
  * sops is written in Go: `path_regex` in `.sops.yaml` and `encrypted_regex`/`unencrypted_regex` in a file's
- * metadata are Go (RE2) regular expressions, matched unanchored (`regexp.MatchString`). This turns one into a
- * JavaScript RegExp with the same meaning for the syntax people use in practice:
+ * metadata are Go regular expressions (RE2 syntax), matched unanchored (`regexp.MatchString` /
+ * `regexp.Match`, config/config.go and sops.go). They are compiled here with re2js, a port of Go's own
+ * `regexp` package, so the syntax and the meaning are Go's: inline flags anywhere (`((?i)prod)`), `\p{L}`,
+ * `\x{41}`, `\Q...\E`, `[[:alpha:]]`, ASCII-only `\s`/`\d`/`\w`/`\b`; lookaround and back-references are
+ * refused as Go refuses them.
  *
- * - leading inline flags `(?i)`, `(?s)`, `(?m)` (and combinations) become RegExp flags;
- * - `(?P<name>...)` becomes `(?<name>...)`;
- * - `\A` and `\z` (start and end of text) become `^`/`$` lookarounds that ignore the `m` flag;
- * - `\Q...\E` (a literal run) is escaped;
- * - POSIX classes inside brackets (`[[:alpha:]]`) are expanded.
- *
- * Anything else JavaScript cannot read throws; callers report that as an invalid pattern. Compiled patterns
- * are cached by source, so a pattern shared by thousands of files is compiled once.
+ * Compiled patterns are cached by source, so a pattern shared by thousands of files is compiled once.
  */
+import { RE2JS } from "re2js";
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\x00-\\x7F",
-  blank: "\\t ",
-  cntrl: "\\x00-\\x1F\\x7F",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`{-~",
-  space: "\\t\\n\\v\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f",
-};
+/** A compiled Go regular expression. */
+export interface GoRegExp {
+  /** The pattern as written. */
+  readonly source: string;
+  /** Go's `MatchString`: true when the pattern matches anywhere in `text` (unanchored). */
+  test(text: string): boolean;
+}
 
-const cache = new Map<string, RegExp | Error>();
+const cache = new Map<string, GoRegExp | Error>();
 
-/** Compiles a Go regular expression; throws an Error whose message says why it cannot be used. */
-export function compileGoRegExp(source: string): RegExp {
+/** Compiles a Go regular expression; throws an Error whose message says why Go refuses it. */
+export function compileGoRegExp(source: string): GoRegExp {
   let hit = cache.get(source);
   if (hit === undefined) {
     try {
-      hit = translate(source);
+      const compiled = RE2JS.compile(source);
+      hit = { source, test: (text: string) => compiled.matcher(text).find() };
     } catch (e) {
-      hit = e instanceof Error ? e : new Error(String(e));
+      hit = new Error(explain(e instanceof Error ? e.message : String(e)));
     }
     cache.set(source, hit);
   }
@@ -48,7 +37,7 @@ export function compileGoRegExp(source: string): RegExp {
 }
 
 /** Like compileGoRegExp, but returns the problem instead of throwing. */
-export function tryCompileGoRegExp(source: string): { regex: RegExp } | { error: string } {
+export function tryCompileGoRegExp(source: string): { regex: GoRegExp } | { error: string } {
   try {
     return { regex: compileGoRegExp(source) };
   } catch (e) {
@@ -56,31 +45,18 @@ export function tryCompileGoRegExp(source: string): { regex: RegExp } | { error:
   }
 }
 
-function translate(source: string): RegExp {
-  let flags = "";
-  let body = source;
-  const inline = /^\(\?([imsU]+)\)/.exec(body);
-  if (inline) {
-    if (inline[1].includes("U")) throw new Error("the (?U) flag (ungreedy) is not supported");
-    flags = [...new Set(inline[1])].join("");
-    body = body.slice(inline[0].length);
-  }
-  body = body
-    .replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, literal: string) =>
-      literal.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"),
-    )
-    .replace(/\(\?P</g, "(?<")
-    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, "$1$2(?<![\\s\\S])")
-    .replace(/(^|[^\\])((?:\\\\)*)\\z/g, "$1$2(?![\\s\\S])")
-    .replace(/\[:(\^?)([a-z]+):\]/g, (_whole, negated: string, name: string) => {
-      const cls = POSIX_CLASSES[name];
-      if (cls === undefined) throw new Error(`unknown POSIX class [:${name}:]`);
-      if (negated) throw new Error(`negated POSIX class [:^${name}:] is not supported`);
-      return cls;
-    });
-  try {
-    return new RegExp(body, flags);
-  } catch (e) {
-    throw new Error((e as Error).message.replace(/^Invalid regular expression: /, ""));
-  }
+/** A pattern that matches nothing (what sops's `matched, _ := regexp.Match(...)` yields for an invalid one). */
+export const MATCH_NOTHING: GoRegExp = { source: "", test: () => false };
+
+/**
+ * re2js's message is Go's (`error parsing regexp: invalid escape sequence: \`\1\``): keep it without the
+ * prefix, and name what people usually meant for the two features RE2 deliberately lacks.
+ */
+function explain(message: string): string {
+  const core = message.replace(/^error parsing regexp: /, "");
+  if (/Perl syntax: `\(\?[=!<]/.test(core) || /named capture: `\(\?<[=!]/.test(core))
+    return `${core}; Go regular expressions (RE2) have no lookahead or lookbehind`;
+  if (/invalid escape sequence: `\\[1-9]/.test(core))
+    return `${core}; Go regular expressions (RE2) have no back-references`;
+  return core;
 }

@@ -1,16 +1,19 @@
 /**
- * Parses a sops-encrypted file (JSON, YAML or dotenv) into its data tree and its `sops` metadata.
- * Nothing is decrypted: values stay `ENC[...]` strings.
+ * Parses a sops-encrypted file (JSON, YAML, dotenv, INI or sops's binary format) into its data tree and its
+ * `sops` metadata. Nothing is decrypted: values stay `ENC[...]` strings.
  */
-import { Document, isAlias, isCollection, LineCounter, parseDocument, visit } from "yaml";
+import { Document, isAlias, isCollection, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
 import { Diagnostic } from "../diagnostics";
-import { secretFileParseError } from "../errors";
+import { secretFileParseError, secretFileShapeError } from "../errors";
 import { InputType } from "../discovery/discover-secrets";
 import { isObject } from "../util/is-object";
 import { readSopsMetadata, SopsMetadata } from "./sops-metadata";
 
 export interface ParsedSopsFile {
-  /** The file's data without the `sops` key. For dotenv: a flat object of strings. */
+  /**
+   * The file's data without the `sops` key, as sops's tree: for dotenv a flat object of strings; for INI one
+   * object per section (`DEFAULT` for keys before the first section); for the binary format `{ data }`.
+   */
   readonly data: Record<string, unknown>;
   /** Undefined when the file has no `sops` metadata at all (a plaintext file). */
   readonly metadata?: SopsMetadata;
@@ -22,7 +25,21 @@ export type ParseResult =
   | { readonly ok: true; readonly file: ParsedSopsFile }
   | { readonly ok: false; readonly diagnostic: Diagnostic };
 
-const FORMAT_NAMES: Record<InputType, string> = { json: "JSON", yaml: "YAML", dotenv: "dotenv" };
+/** How messages name each format. */
+export const FORMAT_NAMES: Readonly<Record<InputType, string>> = {
+  json: "JSON",
+  yaml: "YAML",
+  dotenv: "dotenv",
+  ini: "INI",
+  raw: "sops binary-format JSON",
+};
+
+/** A shape sops writes but one secret cannot hold: reported as such, never as "cannot be parsed". */
+interface ShapeProblem {
+  readonly shape: string;
+  readonly fix: string;
+  readonly line?: number;
+}
 
 /**
  * Error messages never repeat the file's text: a parser's message or context can hold a value (V8's JSON
@@ -36,9 +53,14 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
     ok: false,
     diagnostic: secretFileParseError(path, FORMAT_NAMES[inputType], line, detail),
   });
+  const shape = (problem: ShapeProblem): ParseResult => ({
+    ok: false,
+    diagnostic: secretFileShapeError(path, problem.line, problem.shape, problem.fix),
+  });
   if (text.charCodeAt(0) === 0xfeff)
     return fail(1, "starts with a byte-order mark (BOM), which sops never writes");
   let tree: unknown;
+  if (inputType === "raw") return parseBinaryFormat(text, fail);
   if (inputType === "json") {
     try {
       tree = JSON.parse(text);
@@ -52,10 +74,17 @@ export function parseSopsFile(path: string, text: string, inputType: InputType):
     }
   } else if (inputType === "yaml") {
     const parsed = parseYaml(text);
+    if ("shape" in parsed) return shape(parsed);
+    if ("error" in parsed) return fail(parsed.line, parsed.error);
+    tree = parsed.value;
+  } else if (inputType === "ini") {
+    const parsed = parseIni(text);
+    if ("shape" in parsed) return shape(parsed);
     if ("error" in parsed) return fail(parsed.line, parsed.error);
     tree = parsed.value;
   } else {
     const parsed = parseDotenv(text);
+    if ("shape" in parsed) return shape(parsed);
     if ("error" in parsed) return fail(parsed.line, parsed.error);
     tree = parsed.value;
   }
@@ -118,19 +147,30 @@ function findDuplicateJsonKey(text: string): number | undefined {
 
 const YAML_ERRORS: Record<string, string> = {
   DUPLICATE_KEY: "has a duplicate key",
-  MULTIPLE_DOCS: "holds more than one YAML document; keep one secret per file",
   TAB_AS_INDENT: "uses a tab for indentation",
   BAD_INDENT: "has bad indentation",
 };
 
 /** YAML as sops writes it: one document, plain mappings, sequences and scalars. */
-function parseYaml(text: string): { value: unknown } | { error: string; line?: number } {
+function parseYaml(text: string): { value: unknown } | { error: string; line?: number } | ShapeProblem {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const lineOf = (offset: number | undefined) =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
+    if (err.code === "MULTIPLE_DOCS") {
+      // Real sops output (stores/yaml/store.go: one branch per document, the `sops` block in each, one MAC
+      // over all): sops reads it, but the provider's yamldecode takes one document and a secret is one object.
+      const count = parseAllDocuments(text).length;
+      return {
+        shape:
+          `holds ${count} YAML documents: sops encrypts a multi-document file as a whole, but this project ` +
+          "makes one secret from one file, and one secret is one JSON object",
+        fix: "split it into one file per document (one secret each): decrypt it with `sops decrypt`, move each document to its own file, and encrypt each with `sops encrypt --in-place`",
+        line: lineOf(err.pos[0]),
+      };
+    }
     const detail =
       YAML_ERRORS[err.code] ?? `is not valid YAML (${err.code.toLowerCase().replace(/_/g, " ")})`;
     return { error: detail, line: lineOf(err.pos[0]) };
@@ -192,32 +232,153 @@ function jsonErrorPosition(text: string, message: string): { line?: number; deta
 }
 
 /**
- * sops's dotenv format: `KEY=VALUE` lines, `#` comments, and the metadata flattened into `sops_*` keys
- * (`sops_kms__list_0__map_arn=...`), as sops's stores/dotenv and stores/flatten.go write them.
+ * sops's dotenv format, exactly as stores/dotenv/store.go reads it: lines split on `\n` only; empty lines
+ * skipped; a line starting with `#` is a comment; otherwise the key is everything before the first `=`, NOT
+ * trimmed (`foo =x` has key `foo `, `export A=x` has key `export A`), and `\n` in the value is a newline. The
+ * metadata is flattened into `sops_*` keys (`sops_kms__list_0__map_arn=...`, stores/flatten.go). sops keeps
+ * a key that appears twice (its tree is a list); one JSON object cannot, so that is reported as a shape.
  */
-function parseDotenv(text: string): { value: Record<string, unknown> } | { error: string; line: number } {
+function parseDotenv(
+  text: string,
+): { value: Record<string, unknown> } | { error: string; line: number } | ShapeProblem {
   const value: Record<string, unknown> = {};
+  const firstLine = new Map<string, number>();
   const flatMetadata: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
+  const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    if (line === "" || line.startsWith("#")) continue;
     const eq = line.indexOf("=");
-    if (eq <= 0) return { error: "expected KEY=VALUE", line: i + 1 };
+    if (eq < 0) return { error: "expected KEY=VALUE (a line without `=`)", line: i + 1 };
     const key = line.slice(0, eq);
-    if (/\s/.test(key)) return { error: "a key may not contain white space", line: i + 1 };
     const segments = (key.startsWith("sops_") ? key.slice(5) : key).split(/__map_|__list_/);
     if (FORBIDDEN_KEYS.has(key) || segments.some((part) => FORBIDDEN_KEYS.has(part))) {
       return { error: "uses a reserved key name (__proto__, constructor or prototype)", line: i + 1 };
     }
     const v = line.slice(eq + 1).replace(/\\n/g, "\n");
     if (key.startsWith("sops_")) flatMetadata[key.slice(5)] = v;
-    else if (Object.prototype.hasOwnProperty.call(value, key))
-      return { error: `duplicate key ${key}`, line: i + 1 };
-    else value[key] = v;
+    else if (firstLine.has(key))
+      return {
+        shape:
+          `has the key ${JSON.stringify(key)} twice (lines ${firstLine.get(key)} and ${i + 1}): sops accepts ` +
+          "that, but one JSON object cannot hold two values for one key (the provider would keep only the last)",
+        fix: "keep one of the two lines: `sops edit` the file and delete the other",
+        line: i + 1,
+      };
+    else {
+      firstLine.set(key, i + 1);
+      value[key] = v;
+    }
   }
   if (Object.keys(flatMetadata).length > 0) value.sops = unflatten(flatMetadata);
   return { value };
+}
+
+/** go-ini's name for the keys before the first section (what sops's INI store calls that section). */
+export const INI_DEFAULT_SECTION = "DEFAULT";
+
+/**
+ * sops's INI format (stores/ini/store.go, gopkg.in/ini.v1 as sops writes it): `[section]` headers,
+ * `key = value` lines (both trimmed; go-ini's `"""` multi-line and quoted values unwrapped), `;` and `#`
+ * comment lines, the metadata in a `[sops]` section
+ * flattened like dotenv's with `\n` escaped. The tree is `{ section: { key: value } }`, keys before the
+ * first section under `DEFAULT`. Stored as the provider's `data`, which flattens it to `section.key` (see
+ * `iniStoredKeys`): two entries that flatten to one key cannot become one JSON object.
+ */
+function parseIni(
+  text: string,
+): { value: Record<string, unknown> } | { error: string; line: number } | ShapeProblem {
+  const value: Record<string, Record<string, string>> = {};
+  const flatMetadata: Record<string, string> = {};
+  const sectionLine = new Map<string, number>();
+  const storedKeyLine = new Map<string, number>();
+  let section = INI_DEFAULT_SECTION;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "").trim();
+    if (line === "" || line.startsWith(";") || line.startsWith("#")) continue;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      section = header[1].trim();
+      if (FORBIDDEN_KEYS.has(section))
+        return { error: "uses a reserved section name (__proto__, constructor or prototype)", line: i + 1 };
+      if (sectionLine.has(section))
+        return {
+          shape:
+            `has the section [${section}] twice (lines ${sectionLine.get(section)} and ${i + 1}): sops accepts ` +
+            "that, but the provider keeps only the last one, so one JSON object cannot hold both",
+          fix: "merge the two sections into one with `sops edit`",
+          line: i + 1,
+        };
+      sectionLine.set(section, i + 1);
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (eq <= 0) return { error: "expected `key = value` or a `[section]` header", line: i + 1 };
+    const key = line.slice(0, eq).trim();
+    let v = line.slice(eq + 1).trim();
+    if (v.startsWith('"""')) {
+      // go-ini's multi-line value (older sops wrote the [sops] `enc` blocks so): up to the closing `"""`
+      const first = i + 1;
+      let body = v.slice(3);
+      while (!body.includes('"""') && i + 1 < lines.length) body += "\n" + lines[++i].replace(/\r$/, "");
+      const end = body.indexOf('"""');
+      if (end < 0) return { error: 'a `"""` value is never closed', line: first };
+      v = body.slice(0, end);
+    } else if (v.length >= 2 && (v[0] === '"' || v[0] === "`") && v.endsWith(v[0])) v = v.slice(1, -1);
+    if (FORBIDDEN_KEYS.has(key))
+      return { error: "uses a reserved key name (__proto__, constructor or prototype)", line: i + 1 };
+    if (section === "sops") {
+      flatMetadata[key] = v.replace(/\\n/g, "\n");
+      continue;
+    }
+    const stored = section === INI_DEFAULT_SECTION ? key : `${section}.${key}`;
+    if (storedKeyLine.has(stored))
+      return {
+        shape:
+          `has two entries stored as the key ${JSON.stringify(stored)} (lines ${storedKeyLine.get(stored)} and ` +
+          `${i + 1}): the provider flattens sections to \`section.key\`, and one JSON object cannot hold both`,
+        fix: "rename one of them with `sops edit`",
+        line: i + 1,
+      };
+    storedKeyLine.set(stored, i + 1);
+    (value[section] ??= {})[key] = v;
+  }
+  const tree: Record<string, unknown> = { ...value };
+  if (Object.keys(flatMetadata).length > 0) tree.sops = unflatten(flatMetadata);
+  return { value: tree };
+}
+
+/**
+ * sops's binary format, used for every extension other than json/yaml/yml/env/ini (stores/json BinaryStore):
+ * the whole plaintext is one string under `data`, written as `{"data": "ENC[...]", "sops": {...}}`. A file
+ * that is not that JSON is treated as plaintext (no metadata: rule SS001), never parsed further, so nothing
+ * of its content reaches a message.
+ */
+function parseBinaryFormat(
+  text: string,
+  fail: (line: number | undefined, detail: string) => ParseResult,
+): ParseResult {
+  let tree: unknown;
+  try {
+    tree = JSON.parse(text);
+  } catch {
+    return { ok: true, file: { data: {} } };
+  }
+  if (!isObject(tree) || !Object.prototype.hasOwnProperty.call(tree, "sops"))
+    return { ok: true, file: { data: {} } };
+  const { sops, ...data } = tree;
+  const extra = Object.keys(data).filter((k) => k !== "data");
+  if (extra.length > 0 || typeof data.data !== "string")
+    return fail(
+      undefined,
+      extra.length > 0
+        ? `a sops binary-format file holds exactly "data" and "sops", this one also ${extra.map((k) => JSON.stringify(k)).join(", ")}`
+        : `a sops binary-format file holds its content as one string under "data"`,
+    );
+  if (!isObject(sops))
+    return { ok: true, file: { data, metadata: readSopsMetadata({}), metadataShape: "other" } };
+  return { ok: true, file: { data, metadata: readSopsMetadata(sops), metadataShape: "mapping" } };
 }
 
 /** Keys that would reach Object.prototype through plain objects. */

@@ -9,7 +9,9 @@
  *
  * - JSON files: pretty JSON, one member per line, TAB indentation, `": "` after keys, `{}`/`[]` when empty,
  *   trailing newline;
- * - YAML and dotenv files: compact JSON (`{"k":v,...}`), as Terraform's `jsonencode` writes it.
+ * - YAML and dotenv files: compact JSON (`{"k":v,...}`), as Terraform's `jsonencode` writes it;
+ * - INI files: the same, of the provider's flattened `data` (`section.key`);
+ * - binary-format files (`input_type = "raw"`): the plaintext string itself, exactly as long as its ciphertext.
  *
  * Lengths come from the file itself: keys and unencrypted values are read as they are, and each encrypted
  * value's plaintext length is the length of its base64-decoded `data:` part (AES-GCM does not change the
@@ -28,15 +30,51 @@ import { parseEncValue } from "./encrypted-values";
 /** Secrets Manager's limit on SecretString, in bytes. */
 export const SECRET_STRING_MAX_BYTES = 65_536;
 
-export type StoredFormat = "pretty-json" | "compact-json";
+/**
+ * `ini-flat`: compact JSON of the provider's `data` for an INI file, sections flattened to `section.key`
+ * (the `DEFAULT` section's keys at the top); `raw`: the binary format's one string, stored as it is.
+ */
+export type StoredFormat = "pretty-json" | "compact-json" | "ini-flat" | "raw";
 
 export function storedFormatFor(inputType: InputType): StoredFormat {
-  return inputType === "json" ? "pretty-json" : "compact-json";
+  switch (inputType) {
+    case "json":
+      return "pretty-json";
+    case "ini":
+      return "ini-flat";
+    case "raw":
+      return "raw";
+    default:
+      return "compact-json";
+  }
 }
 
 /** Estimated byte length of the stored SecretString for a file's data tree (without the `sops` key). */
 export function estimateStoredSize(data: Record<string, unknown>, format: StoredFormat): number {
-  return format === "pretty-json" ? pretty(data, 0) + 1 : compact(data);
+  switch (format) {
+    case "pretty-json":
+      return pretty(data, 0) + 1;
+    case "compact-json":
+      return compact(data);
+    case "ini-flat":
+      return compact(flattenIniSections(data));
+    case "raw": {
+      const value = data.data;
+      if (typeof value !== "string") return 0;
+      return parseEncValue(value)?.plaintextLength ?? Buffer.byteLength(value, "utf8");
+    }
+  }
+}
+
+/** `{ DEFAULT: { a }, s: { b } }` → `{ a, "s.b" }`: what the provider's `data` holds for an INI file. */
+function flattenIniSections(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [section, keys] of Object.entries(data)) {
+    if (keys === null || typeof keys !== "object") continue;
+    for (const [key, value] of Object.entries(keys as Record<string, unknown>))
+      out[section === "DEFAULT" ? key : `${section}.${key}`] = value;
+  }
+  return out;
 }
 
 function pretty(value: unknown, depth: number): number {
@@ -78,7 +116,10 @@ function scalar(value: unknown): number {
   if (typeof value === "string") {
     const enc = parseEncValue(value);
     if (enc === undefined) return jsonStringLength(value);
-    return enc.type === "str" || enc.type === "bytes" ? enc.plaintextLength + 2 : enc.plaintextLength;
+    // a `time` value (YAML timestamp, sops >= 3.10) is a string once decoded and JSON-encoded
+    return enc.type === "str" || enc.type === "bytes" || enc.type === "time"
+      ? enc.plaintextLength + 2
+      : enc.plaintextLength;
   }
   if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value).length : 4;
   if (typeof value === "boolean") return value ? 4 : 5;

@@ -2,13 +2,17 @@
  * `.sops.yaml`: the creation rules that tell sops which keys a new file is encrypted for. Parsed and matched
  * as getsops/sops `config/config.go` does (`parseCreationRuleForFile`, `getKeyGroupsFromCreationRule`):
  *
- * - The file is `.sops.yaml` (sops ignores `.sops.yml`, with a warning). sops looks for it from the current
- *   directory upwards (newer versions: from the file's folder upwards); this project runs sops from the
- *   project root, so the project root's `.sops.yaml` is the one that applies, and the only one read here.
+ * - The file is `.sops.yaml` (sops ignores `.sops.yml`, with a warning). sops looks for it from the CURRENT
+ *   WORKING DIRECTORY upwards, never from the encrypted file's folder (cmd/sops/main.go calls
+ *   `config.LookupConfigFile(".")`; config/config.go `LookupConfigFile` walks `path.Dir(start)`, then `..`,
+ *   up to 100 levels). This project runs sops from the project root, so the project root's `.sops.yaml` is
+ *   the one that applies, and the only one read here. A `.sops.yaml` that is a folder is found by sops (it
+ *   only stats the name) and then fails to read; a multi-document file is decoded by `yaml.Unmarshal`, which
+ *   reads the first document only.
  * - `path_regex` is a Go regular expression matched (unanchored) against the file's path relative to the
  *   folder that holds `.sops.yaml`, with `/` separators.
  * - Rules are tried in order; the first that matches wins; a rule without `path_regex` matches every file.
- * - Keys: `kms`, `age`, `pgp`, `gcp_kms`, `azure_keyvault`, `hc_vault_transit_uri`, each a comma-separated
+ * - Keys: `kms`, `age`, `pgp`, `gcp_kms`, `azure_keyvault`, `hc_vault_transit_uri`, `hckms`, each a comma-separated
  *   string or a list of strings; a `kms` entry may carry a role as `<key-arn>+<role-arn>`. Or `key_groups`:
  *   a list of groups with `kms` ({arn, role, context, aws_profile}), `age`, `pgp`, `gcp_kms` ({resource_id}),
  *   `azure_keyvault` ({vaultUrl, key, version}), `hc_vault` (URIs) and `merge` (nested groups).
@@ -20,11 +24,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isSeq, LineCounter, parseAllDocuments, parseDocument } from "yaml";
 import { RULE_FIELDS } from "./encrypted-values";
-import { tryCompileGoRegExp } from "./go-regexp";
-import { isObject } from "../util/is-object";
+import { GoRegExp, tryCompileGoRegExp } from "./go-regexp";
+import { azureId, GroupKey, keyGroup, KeyGroups, kmsId, kmsIdFromRuleString, pgpId } from "./key-groups";
 import { EncryptionSettings, Recipient, RecipientType } from "./sops-metadata";
+import { isObject } from "../util/is-object";
 
 export const SOPS_CONFIG_FILE = ".sops.yaml";
 /** The name people expect to work, which sops ignores. */
@@ -39,13 +44,15 @@ export interface CreationRule {
   readonly pathRegex?: string;
   /** Every key the rule names (all key groups together), without duplicates. */
   readonly recipients: readonly Recipient[];
+  /** The rule's key groups and `shamir_threshold`, as `sops updatekeys` compares them (src/sops/key-groups.ts). */
+  readonly keyGroups: KeyGroups;
   /**
    * What the rule tells sops to encrypt (`unencrypted_suffix`, `encrypted_regex`, ..., `mac_only_encrypted`)
    * as written; none set means sops's default, `unencrypted_suffix: _unencrypted`.
    */
   readonly encryption: EncryptionSettings;
   /** @internal compiled `path_regex` */
-  readonly regex?: RegExp;
+  readonly regex?: GoRegExp;
 }
 
 export interface SopsConfigProblem {
@@ -66,8 +73,14 @@ export type ReadSopsConfigResult =
 /** Reads `<root>/.sops.yaml`. */
 export function readSopsConfig(root: string): ReadSopsConfigResult {
   let text: string;
+  const file = path.join(root, SOPS_CONFIG_FILE);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    const message =
+      "is a folder, not a file: sops finds it by name and then fails to read it, so no file has a creation rule";
+    return { found: true, config: { rules: [], problems: [{ message }] } };
+  }
   try {
-    text = fs.readFileSync(path.join(root, SOPS_CONFIG_FILE), "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch {
     return { found: false, ignoredAlternative: fs.existsSync(path.join(root, SOPS_CONFIG_IGNORED_NAME)) };
   }
@@ -81,6 +94,7 @@ const KEY_FIELDS: readonly [string, RecipientType][] = [
   ["gcp_kms", "gcp_kms"],
   ["azure_keyvault", "azure_kv"],
   ["hc_vault_transit_uri", "hc_vault"],
+  ["hckms", "hckms"],
 ];
 
 /** Parses the text of a `.sops.yaml`. */
@@ -89,6 +103,20 @@ export function parseSopsConfig(text: string): SopsConfig {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
+    if (err.code === "MULTIPLE_DOCS") {
+      const count = parseAllDocuments(text).length;
+      return {
+        rules: [],
+        problems: [
+          {
+            message:
+              `holds ${count} YAML documents (separated by \`---\`): sops reads only the first one and ` +
+              "silently ignores the rest, so rules in the others never apply; keep one document",
+            line: lineCounter.linePos(err.pos[0]).line,
+          },
+        ],
+      };
+    }
     return {
       rules: [],
       problems: [
@@ -131,7 +159,7 @@ export function parseSopsConfig(text: string): SopsConfig {
 /** One creation rule, or why sops would reject it. */
 function parseRule(raw: unknown, index: number, line: number | undefined): CreationRule | string {
   if (!isObject(raw)) return "must be a mapping of path_regex and keys";
-  let regex: RegExp | undefined;
+  let regex: GoRegExp | undefined;
   let pathRegex: string | undefined;
   if (raw.path_regex !== undefined && raw.path_regex !== null && raw.path_regex !== "") {
     if (typeof raw.path_regex !== "string") return "path_regex must be a string";
@@ -141,23 +169,46 @@ function parseRule(raw: unknown, index: number, line: number | undefined): Creat
     pathRegex = raw.path_regex;
   }
   const recipients = new RecipientSet();
+  const groups: GroupKey[][] = [];
   try {
     if (Array.isArray(raw.key_groups) && raw.key_groups.length > 0) {
       for (const group of raw.key_groups) {
         if (!isObject(group)) return "each key_groups entry must be a mapping of keys";
-        addKeyGroup(group, recipients);
+        const keys: GroupKey[] = [];
+        addKeyGroup(group, recipients, keys);
+        groups.push(keyGroup(keys));
       }
     } else {
+      const keys: GroupKey[] = [];
       for (const [field, type] of KEY_FIELDS) {
-        for (const entry of keyList(raw[field], field)) recipients.add(type, entry);
+        for (const entry of keyList(raw[field], field)) {
+          recipients.add(type, entry);
+          keys.push({ type, id: groupKeyIdFromRuleString(type, entry) });
+        }
       }
+      groups.push(keyGroup(keys));
     }
   } catch (e) {
     return (e as Error).message;
   }
+  const threshold = raw.shamir_threshold;
+  if (
+    threshold !== undefined &&
+    threshold !== null &&
+    !(typeof threshold === "number" && Number.isInteger(threshold) && threshold >= 0)
+  )
+    return "shamir_threshold must be a whole number";
   const encryption = encryptionSettingsOf(raw);
   if (typeof encryption === "string") return encryption;
-  return { index, line, pathRegex, regex, recipients: recipients.list, encryption };
+  return {
+    index,
+    line,
+    pathRegex,
+    regex,
+    recipients: recipients.list,
+    keyGroups: { groups, shamirThreshold: typeof threshold === "number" ? threshold : 0 },
+    encryption,
+  };
 }
 
 /** A rule's encryption settings, or why sops would refuse them (config.go `configFromRule`). */
@@ -214,7 +265,23 @@ function splitCsv(value: string): string[] {
     .filter((s) => s !== "");
 }
 
-function addKeyGroup(group: Record<string, unknown>, out: RecipientSet): void {
+/** A flat-field key's updatekeys identity (key-groups.ts): `arn+role` for KMS, Azure URLs split. */
+function groupKeyIdFromRuleString(type: RecipientType, entry: string): string {
+  switch (type) {
+    case "kms":
+      return kmsIdFromRuleString(entry);
+    case "pgp":
+      return pgpId(entry);
+    case "azure_kv": {
+      const m = /^(.*?)\/keys\/([^/]+)(?:\/([^/]*))?\/?$/.exec(entry.trim());
+      return m ? azureId(m[1], m[2], m[3] || undefined) : entry.trim();
+    }
+    default:
+      return entry.trim();
+  }
+}
+
+function addKeyGroup(group: Record<string, unknown>, out: RecipientSet, keys: GroupKey[]): void {
   const list = (field: string): unknown[] => {
     const v = group[field];
     if (v === undefined || v === null) return [];
@@ -223,22 +290,33 @@ function addKeyGroup(group: Record<string, unknown>, out: RecipientSet): void {
   };
   for (const nested of list("merge")) {
     if (!isObject(nested)) throw new Error("key_groups: merge entries must be mappings of keys");
-    addKeyGroup(nested, out);
+    addKeyGroup(nested, out, keys);
   }
   for (const entry of list("kms")) {
     if (!isObject(entry) || typeof entry.arn !== "string")
       throw new Error("key_groups: kms entries need an arn");
     out.add("kms", entry.arn);
+    // aws_profile and context are not part of the identity (sops updatekeys ignores them)
+    keys.push({ type: "kms", id: kmsId(entry.arn, typeof entry.role === "string" ? entry.role : undefined) });
   }
   for (const entry of list("gcp_kms")) {
     if (!isObject(entry) || typeof entry.resource_id !== "string")
       throw new Error("key_groups: gcp_kms entries need a resource_id");
     out.add("gcp_kms", entry.resource_id);
+    keys.push({ type: "gcp_kms", id: entry.resource_id });
+  }
+  for (const entry of list("hckms")) {
+    if (!isObject(entry) || typeof entry.key_id !== "string")
+      throw new Error("key_groups: hckms entries need a key_id");
+    out.add("hckms", entry.key_id);
+    keys.push({ type: "hckms", id: entry.key_id });
   }
   for (const entry of list("azure_keyvault")) {
     if (!isObject(entry) || typeof entry.vaultUrl !== "string" || typeof entry.key !== "string")
       throw new Error("key_groups: azure_keyvault entries need vaultUrl and key");
     out.add("azure_kv", `${entry.vaultUrl.replace(/\/+$/, "")}/keys/${entry.key}`);
+    const version = typeof entry.version === "string" && entry.version !== "" ? entry.version : undefined;
+    keys.push({ type: "azure_kv", id: azureId(entry.vaultUrl, entry.key, version) });
   }
   for (const [field, type] of [
     ["age", "age"],
@@ -247,7 +325,10 @@ function addKeyGroup(group: Record<string, unknown>, out: RecipientSet): void {
   ] as const) {
     for (const entry of list(field)) {
       if (typeof entry !== "string") throw new Error(`key_groups: ${field} entries must be strings`);
-      for (const id of splitCsv(entry)) out.add(type, id);
+      for (const id of splitCsv(entry)) {
+        out.add(type, id);
+        keys.push({ type, id: groupKeyIdFromRuleString(type, id) });
+      }
     }
   }
 }

@@ -3,7 +3,8 @@
  */
 import { isObject } from "../util/is-object";
 
-export type RecipientType = "kms" | "age" | "pgp" | "gcp_kms" | "azure_kv" | "hc_vault";
+/** `hckms`: HuaweiCloud KMS (sops 3.12+). */
+export type RecipientType = "kms" | "age" | "pgp" | "gcp_kms" | "azure_kv" | "hc_vault" | "hckms";
 
 /** Someone (a key) who can decrypt the file. `id` is what `.sops.yaml` names: ARN, age recipient, fingerprint... */
 export interface Recipient {
@@ -37,7 +38,15 @@ export interface SopsMetadata extends EncryptionSettings {
   readonly recipients: readonly Recipient[];
 }
 
-const RECIPIENT_TYPES: readonly RecipientType[] = ["kms", "age", "pgp", "gcp_kms", "azure_kv", "hc_vault"];
+const RECIPIENT_TYPES: readonly RecipientType[] = [
+  "kms",
+  "age",
+  "pgp",
+  "gcp_kms",
+  "azure_kv",
+  "hc_vault",
+  "hckms",
+];
 
 export function readSopsMetadata(raw: Record<string, unknown>): SopsMetadata {
   const str = (key: string): string | undefined => {
@@ -104,6 +113,8 @@ export function recipientId(type: RecipientType, entry: unknown): string | undef
       return s("fp")?.toUpperCase();
     case "gcp_kms":
       return s("resource_id");
+    case "hckms":
+      return s("key_id");
     case "azure_kv": {
       const url = s("vault_url");
       const name = s("name");

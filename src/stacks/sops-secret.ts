@@ -65,8 +65,10 @@ export class SopsSecret extends Construct {
       source.overrideLogicalId(props.terraformId);
       this.version = new SecretsmanagerSecretVersion(this, "version", {
         secretId: this.secret.id,
+        // json and raw: the decrypted text as it is; yaml: as JSON; dotenv and ini: the provider's flat
+        // `data` map (ini sections flattened to `section.key`) as JSON.
         secretString:
-          props.inputType === "json"
+          props.inputType === "json" || props.inputType === "raw"
             ? source.raw
             : props.inputType === "yaml"
               ? Fn.jsonencode(Fn.yamldecode(source.raw))
@@ -79,7 +81,7 @@ export class SopsSecret extends Construct {
       });
       source.overrideLogicalId(props.terraformId);
       const value: EphemeralValue =
-        props.inputType === "json"
+        props.inputType === "json" || props.inputType === "raw"
           ? source.raw
           : props.inputType === "yaml"
             ? source.yamlAsJson
