@@ -63,6 +63,16 @@ export interface LocalBackendConfig {
   readonly directory: string;
 }
 
+/** `context.suppressions[]`: one finding of one rule silenced for one file, with a reason (docs/guardrails.md). */
+export interface Suppression {
+  /** Rule ID, e.g. "SS009". */
+  readonly rule: string;
+  /** Repository-relative POSIX path the finding is reported on (`secrets/production/big.enc.json`). */
+  readonly file: string;
+  /** Why it is acceptable: required, shown by `npm run check`. */
+  readonly reason: string;
+}
+
 export interface ProjectConfig {
   /** Global settings; each environment starts from these. */
   readonly defaults: EnvironmentSettings;
@@ -71,6 +81,8 @@ export interface ProjectConfig {
   readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
   /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set (or false). */
   readonly bootstrap?: BootstrapSettings;
+  /** Findings silenced per file (`context.suppressions`). @default [] */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export const DEFAULT_SETTINGS: EnvironmentSettings = {

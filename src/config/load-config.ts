@@ -22,6 +22,7 @@ import {
   EnvironmentSettings,
   ProjectConfig,
   ReplicaConfig,
+  Suppression,
 } from "./config";
 
 export interface ConfigResult {
@@ -51,7 +52,8 @@ const SETTINGS_KEYS = [
   "writeOnly",
   "awsProviderVersion",
 ] as const;
-const TOP_KEYS = [...SETTINGS_KEYS, "backend", "environments", "bootstrap"];
+const TOP_KEYS = [...SETTINGS_KEYS, "backend", "environments", "bootstrap", "suppressions"];
+const SUPPRESSION_KEYS = ["rule", "file", "reason"];
 const S3_BACKEND_KEYS = ["type", "bucket", "region", "keyPrefix", "dynamodbTable", "kmsKeyId", "roleArn"];
 const LOCAL_BACKEND_KEYS = ["type", "directory"];
 
@@ -112,8 +114,9 @@ export function parseContext(context: unknown): ConfigResult {
   const backend = r.backend(context.backend, defaults.region);
   const { settings: bootstrap, diagnostics: bootstrapDiagnostics } = parseBootstrapConfig(context.bootstrap);
   diagnostics.push(...bootstrapDiagnostics, ...(bootstrap ? checkBootstrapBackend(backend) : []));
+  const suppressions = r.suppressions(context.suppressions);
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  return { config: { defaults, backend, environments, bootstrap }, diagnostics };
+  return { config: { defaults, backend, environments, bootstrap, suppressions }, diagnostics };
 }
 
 class Reader {
@@ -314,6 +317,52 @@ class Reader {
         );
       else out[k] = value;
     }
+    return out;
+  }
+
+  /** `suppressions`: [{ rule, file, reason }]; whether the rule may be suppressed is checked in analysis. */
+  suppressions(v: unknown): Suppression[] {
+    const p = "context.suppressions";
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      this.diagnostics.push(configWrongType(p, 'an array of { "rule", "file", "reason" } objects', v));
+      return [];
+    }
+    const out: Suppression[] = [];
+    v.forEach((item, i) => {
+      const ip = `${p}[${i}]`;
+      if (!isObject(item)) {
+        this.diagnostics.push(configWrongType(ip, 'an object { "rule", "file", "reason" }', item));
+        return;
+      }
+      this.checkKeys(item, ip, SUPPRESSION_KEYS);
+      const rule = this.string(item, ip, "rule", /^SS\d{3}$/, 'a rule ID such as "SS009"');
+      const file = this.string(
+        item,
+        ip,
+        "file",
+        /^(?!\/)(?!.*\\)(?!.*(^|\/)\.\.?(\/|$))[^\0]+$/,
+        "a repository-relative path with / separators, such as secrets/production/big.enc.json",
+      );
+      const reason = this.string(
+        item,
+        ip,
+        "reason",
+        /\S/,
+        "a non-empty reason (why the finding is acceptable)",
+      );
+      for (const key of SUPPRESSION_KEYS)
+        if (item[key] === undefined)
+          this.diagnostics.push(
+            configInvalidValue(
+              `${ip}.${key}`,
+              "is missing: a suppression names a rule, a file and the reason the finding is acceptable",
+              `add "${key}" to ${ip} (see docs/guardrails.md, "Suppressing a finding")`,
+            ),
+          );
+      if (rule !== undefined && file !== undefined && reason !== undefined)
+        out.push({ rule, file, reason: reason.trim() });
+    });
     return out;
   }
 
