@@ -53,6 +53,17 @@ export function configUnknownEnvironment(env: string, known: readonly string[]):
   };
 }
 
+/** A `context.suppressions` entry that matched no finding (the problem was fixed, or the path is wrong). */
+export function configUnusedSuppression(index: number, rule: string, file: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"context.suppressions[${index}]" (${rule} on ${file}) matches no finding`,
+    fix: `remove it from cdktf.json, or correct its "file" (the path ${rule} reports, e.g. in \`npm run check\`)`,
+  };
+}
+
 function configError(keyPath: string, message: string, fix: string): Diagnostic {
   return {
     ruleId: CONFIG_RULE_ID,

@@ -1,5 +1,8 @@
 /**
- * The rule set shared by `npm run check` and synth (see docs/guardrails.md).
+ * The rule set shared by `npm run check` and synth (see docs/guardrails.md): the one list of every rule.
+ * To add a rule: write `src/rules/<title>.ts` exporting a `Rule` (a pure function of RuleContext; if it needs
+ * something not in the context, load it in src/analysis/load-context.ts), add it here, add its row to the
+ * README rule table and a section to docs/guardrails.md.
  */
 import { Diagnostic } from "../diagnostics";
 import { brokenMetadata } from "./broken-metadata";
@@ -8,6 +11,7 @@ import { emptyEnvironment } from "./empty-environment";
 import { names } from "./names";
 import { noCreationRule } from "./no-creation-rule";
 import { notEncrypted } from "./not-encrypted";
+import { parseError } from "./parse-error";
 import { partiallyEncrypted } from "./partially-encrypted";
 import { recipientMismatch } from "./recipient-mismatch";
 import { Rule, RuleContext } from "./rule";
@@ -28,6 +32,7 @@ export const ALL_RULES: readonly Rule[] = [
   secretSize,
   names,
   configCrossChecks,
+  parseError,
   emptyEnvironment,
 ];
 

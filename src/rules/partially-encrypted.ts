@@ -24,6 +24,7 @@ export const partiallyEncrypted: Rule = {
   id: "SS002",
   severity: "error",
   title: "partially-encrypted",
+  suppressible: false,
   explanation:
     "sops decides per value what to encrypt, from the settings recorded in the file's metadata " +
     "(unencrypted_suffix, by default `_unencrypted`; encrypted_suffix; unencrypted_regex; encrypted_regex). " +
