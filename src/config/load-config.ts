@@ -2,12 +2,13 @@
  * Reads and validates cdktf.json `context`. Pure apart from reading the one file; every problem becomes a
  * diagnostic with the key's path (`context.environments.production.region`), none is thrown.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { checkBootstrapBackend, parseBootstrapConfig } from "../bootstrap/bootstrap-config";
 import { Diagnostic } from "../diagnostics";
+import { describeReadFailure, readRegularFile } from "../discovery/safe-read";
 import {
   configFileMissing,
+  configFileNotRegular,
   configFileUnreadable,
   configInvalidValue,
   configUnknownKey,
@@ -68,12 +69,15 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 /** Loads `<root>/cdktf.json` and validates its context. */
 export function loadConfig(root: string): ConfigResult {
   const file = path.join(root, "cdktf.json");
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return { diagnostics: [configFileMissing()] };
-  }
+  // Never fs.readFileSync: a FIFO named cdktf.json would block forever (safe-read.ts).
+  const read = readRegularFile(file);
+  if (!read.ok)
+    return {
+      diagnostics: [
+        read.reason === "missing" ? configFileMissing() : configFileNotRegular(describeReadFailure(read)),
+      ],
+    };
+  const text = read.content.toString("utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);
