@@ -19,6 +19,15 @@ export function configFileMissing(): Diagnostic {
   );
 }
 
+/** cdktf.json exists but is a folder, FIFO, socket or device, or cannot be read. */
+export function configFileNotRegular(problem: string): Diagnostic {
+  return configError(
+    "",
+    `cdktf.json ${problem}, so the configuration cannot be read`,
+    'replace it with a regular file holding the project\'s configuration (see README, "Configuration")',
+  );
+}
+
 export function configFileUnreadable(detail: string): Diagnostic {
   return configError("", `cdktf.json is not valid JSON (${detail})`, "fix the JSON syntax in cdktf.json");
 }

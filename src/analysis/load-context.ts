@@ -62,11 +62,13 @@ export function loadRuleContext(
     }
   }
 
-  // Git is asked about every secret file and every environment folder (a folder can be ignored as a whole).
+  // Git is asked about every secret file (hidden ones too) and every environment folder (a folder can be
+  // ignored as a whole).
   const envFolders = [...discovery.environments.map((e) => e.name), ...discovery.emptyEnvironments].map(
     (env) => `${SECRETS_DIR}/${env}/`,
   );
-  const git = loadGitFacts(root, [...files.map((f) => f.ref.path), ...envFolders]);
+  const hidden = discovery.strays.filter((s) => s.kind === "hidden-secret").map((s) => s.path);
+  const git = loadGitFacts(root, [...files.map((f) => f.ref.path), ...hidden, ...envFolders]);
 
   const gitignoreRead = readRegularFile(path.join(root, GITIGNORE));
   const gitignore = gitignoreRead.ok

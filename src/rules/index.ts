@@ -8,6 +8,7 @@ import { Diagnostic } from "../diagnostics";
 import { brokenMetadata } from "./broken-metadata";
 import { configCrossChecks } from "./config-cross-checks";
 import { emptyEnvironment } from "./empty-environment";
+import { gitIgnored } from "./git-ignored";
 import { names } from "./names";
 import { noCreationRule } from "./no-creation-rule";
 import { notEncrypted } from "./not-encrypted";
@@ -34,6 +35,7 @@ export const ALL_RULES: readonly Rule[] = [
   configCrossChecks,
   parseError,
   emptyEnvironment,
+  gitIgnored,
 ];
 
 export function runRules(context: RuleContext, rules: readonly Rule[] = ALL_RULES): Diagnostic[] {
