@@ -88,7 +88,7 @@ describe("check and synth agree", () => {
         }
         removeTempRepos();
       }),
-      { seed: 20261202, numRuns: 30 },
+      { seed: 20261202, numRuns: 20 },
     );
   });
 
