@@ -7,6 +7,7 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { runCheck } from "../../src/check/run-check";
+import { runNewEnv } from "../../src/new-env/run-new-env";
 import { runSynth, synthesizeRepo } from "../../src/synth/synthesize-repo";
 import { boundedTagValue } from "../../src/stacks/sops-secret";
 import { sopsShapedContent } from "../../test-support/sops-shaped-file";
@@ -247,5 +248,24 @@ describe("synth's summary", () => {
     expect(logs[0]).toMatch(
       /^Synthesized 3 stacks into cdktf\.out\/stacks: dev \(1 secret\), prod \(1 secret\), bootstrap \(KMS keys, IAM policies, state bucket\)/,
     );
+  });
+});
+
+describe("special files in the other commands", () => {
+  it("new-env refuses a FIFO named .sops.yaml instead of waiting on it", () => {
+    const root = makeTempRepo({ "secrets/dev/db.enc.json": secret }, { sopsYaml: false });
+    if (spawnSync("mkfifo", [path.join(root, ".sops.yaml")]).status !== 0) return;
+    const errors: string[] = [];
+    const kms = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000";
+    const code = runNewEnv(root, ["staging", "--kms-arn", kms], {
+      out: () => undefined,
+      err: (m: string) => errors.push(m),
+    });
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      "new-env: refused: .sops.yaml is not a regular file (a folder, FIFO, socket or device).",
+      "Nothing was written.",
+    ]);
+    expect(fs.existsSync(path.join(root, "secrets/staging"))).toBe(false);
   });
 });
