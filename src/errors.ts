@@ -19,6 +19,15 @@ export function configFileMissing(): Diagnostic {
   );
 }
 
+/** cdktf.json exists but is a folder, FIFO, socket or device, or cannot be read. */
+export function configFileNotRegular(problem: string): Diagnostic {
+  return configError(
+    "",
+    `cdktf.json ${problem}, so the configuration cannot be read`,
+    'replace it with a regular file holding the project\'s configuration (see README, "Configuration")',
+  );
+}
+
 /**
  * cdktf.json is not JSON. `detail` says what was found at `line`:`column` (1-based); `fix` says what to do.
  * The file's text is never quoted.
@@ -79,6 +88,17 @@ export function configUnknownEnvironment(env: string, known: readonly string[]):
     path: CONFIG_FILE,
     message: `"context.environments.${env}" configures an environment that has no folder under secrets/ (found: ${known.length ? known.join(", ") : "none"})`,
     fix: `create secrets/${env}/ with a secret file, or remove the entry`,
+  };
+}
+
+/** A `context.suppressions` entry that matched no finding (the problem was fixed, or the path is wrong). */
+export function configUnusedSuppression(index: number, rule: string, file: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"context.suppressions[${index}]" (${rule} on ${file}) matches no finding`,
+    fix: `remove it from cdktf.json, or correct its "file" (the path ${rule} reports, e.g. in \`npm run check\`)`,
   };
 }
 

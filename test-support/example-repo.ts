@@ -2,10 +2,11 @@
  * Builds a complete project repository in a temp folder for end-to-end tests: cdktf.json, .sops.yaml
  * (one placeholder KMS key per environment) and SOPS-SHAPED secret files (see sops-shaped-file.ts).
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ShapedFormat, SopsShapedOptions, writeSopsShapedFile } from "./sops-shaped-file";
+import { makeTempDir, writeRepo } from "./temp-repo";
+
+export { makeTempDir };
 
 export interface ExampleFile {
   readonly values: Record<string, unknown>;
@@ -33,23 +34,19 @@ function formatOf(file: string): ShapedFormat {
 
 /** Writes the repository into `root` (created when missing) and returns it. */
 export function writeExampleRepo(root: string, spec: ExampleRepoSpec): string {
-  fs.mkdirSync(root, { recursive: true });
-  fs.writeFileSync(
-    path.join(root, "cdktf.json"),
-    JSON.stringify({ language: "typescript", app: "true", context: spec.context ?? {} }, null, 2),
-  );
-  fs.writeFileSync(path.join(root, ".gitignore"), "node_modules/\ncdktf.out/\n*.dec.*\n");
-  if (spec.sopsYaml !== false) {
-    const rules = Object.keys(spec.environments)
-      .map(
-        (env) =>
-          `  - path_regex: (^|/)secrets/${env}/.*\\.enc\\.(json|ya?ml|env)$\n    kms: ${kmsArnFor(env)}\n`,
-      )
-      .join("");
-    fs.writeFileSync(path.join(root, ".sops.yaml"), `creation_rules:\n${rules}`);
-  }
+  const rules = Object.keys(spec.environments)
+    .map(
+      (env) =>
+        `  - path_regex: (^|/)secrets/${env}/.*\\.enc\\.(json|ya?ml|env)$\n    kms: ${kmsArnFor(env)}\n`,
+    )
+    .join("");
+  writeRepo(root, Object.fromEntries(Object.keys(spec.environments).map((env) => [`secrets/${env}/`, ""])), {
+    cdktfJson: { language: "typescript", app: "true" },
+    context: spec.context ?? {},
+    gitignore: "node_modules/\ncdktf.out/\n*.dec.*\n",
+    sopsYaml: spec.sopsYaml === false ? false : `creation_rules:\n${rules}`,
+  });
   for (const [env, files] of Object.entries(spec.environments)) {
-    fs.mkdirSync(path.join(root, "secrets", env), { recursive: true });
     for (const [file, { values, options }] of Object.entries(files)) {
       writeSopsShapedFile(path.join(root, "secrets", env, file), values, {
         format: formatOf(file),
@@ -60,10 +57,6 @@ export function writeExampleRepo(root: string, spec: ExampleRepoSpec): string {
     }
   }
   return root;
-}
-
-export function makeTempDir(prefix = "sops-secrets-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** A two-environment repository with JSON, YAML (nested) and dotenv files. */

@@ -1,11 +1,13 @@
 /**
- * Builds throw-away project repositories for tests: a folder under the OS temp dir with cdktf.json, a
- * .sops.yaml, a .gitignore and the files you give (for secret files, use sopsShapedContent from
- * ./sops-shaped-file). Not a Git repository unless the test runs `git init` itself.
+ * The one home of test repositories on disk: a folder under the OS temp dir with cdktf.json, a .sops.yaml, a
+ * .gitignore and the files you give (for secret files, use sopsShapedContent from ./sops-shaped-file). Not a
+ * Git repository unless `git: true` (or the test runs `git init` itself). ./example-repo.ts builds complete
+ * example projects on top of writeRepo; ./rule-context.ts builds the same repositories in memory, for rules.
  *
  *   const root = makeTempRepo({ "secrets/dev/db.enc.json": sopsShapedContent({ password: "x" }, { format: "json" }) });
  *   afterAll(removeTempRepos);
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -35,6 +37,10 @@ export interface TempRepoOptions {
   readonly sopsYaml?: readonly SopsYamlRule[] | string | false;
   /** `.gitignore` content, or false for no file. @default "*.dec.*\n" */
   readonly gitignore?: string | false;
+  /** Other top-level keys of cdktf.json (`language`, `app`). @default {} */
+  readonly cdktfJson?: Record<string, unknown>;
+  /** Make it a Git repository (`git init`, everything added and committed). @default false */
+  readonly git?: boolean;
 }
 
 export const DEFAULT_SOPS_RULES: readonly SopsYamlRule[] = [{ kms: PLACEHOLDER_KMS_ARN }];
@@ -46,11 +52,26 @@ const created: string[] = [];
  * contents; a path ending in "/" creates an empty folder.
  */
 export function makeTempRepo(files: Record<string, string> = {}, options: TempRepoOptions = {}): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "sops-secrets-test-")));
+  const root = fs.realpathSync(makeTempDir());
   created.push(root);
+  return writeRepo(root, files, options);
+}
+
+/** A new empty folder under the OS temp dir (inside Jest's per-run folder when run by Jest). */
+export function makeTempDir(prefix = "sops-secrets-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes a repository into `root` (created when missing) and returns it: what makeTempRepo does in a new folder. */
+export function writeRepo(
+  root: string,
+  files: Record<string, string> = {},
+  options: TempRepoOptions = {},
+): string {
+  fs.mkdirSync(root, { recursive: true });
   fs.writeFileSync(
     path.join(root, "cdktf.json"),
-    JSON.stringify({ context: options.context ?? {} }, null, 2) + "\n",
+    JSON.stringify({ ...options.cdktfJson, context: options.context ?? {} }, null, 2) + "\n",
   );
   const sops = options.sopsYaml ?? DEFAULT_SOPS_RULES;
   if (sops !== false) writeSopsYaml(root, sops);
@@ -65,7 +86,21 @@ export function makeTempRepo(files: Record<string, string> = {}, options: TempRe
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.writeFileSync(abs, content);
   }
+  if (options.git) {
+    git(root, "init", "-q", "-b", "main");
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "--allow-empty", "-m", "test repository");
+  }
   return root;
+}
+
+/** Runs git in `root` with a fixed test identity and no signing; returns stdout. */
+export function git(root: string, ...args: string[]): string {
+  return execFileSync(
+    "git",
+    ["-c", "user.email=test@example.com", "-c", "user.name=Test", "-c", "commit.gpgsign=false", ...args],
+    { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
 }
 
 /** Writes `<root>/.sops.yaml` from creation rules (or raw text). */

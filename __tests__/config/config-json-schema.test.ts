@@ -102,7 +102,9 @@ const valid: unknown[] = [
       kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-0f0f-0f0f-0f0f-0f0f0f0f0f0f",
       roleArn: "arn:aws:iam::123456789012:role/state",
     },
-    environments: { production: { region: "us-east-2", tags: { Tier: "1" } }, constructor: {} },
+    environments: { production: { region: "us-east-2", tags: { Tier: "1" } }, staging: {} },
+    suppressions: [{ rule: "SS009", file: "secrets/production/big.enc.json", reason: "split planned" }],
+    dataKeyMaxAgeDays: 180,
     bootstrap: {
       accountId: "123456789012",
       environments: ["qa"],

@@ -196,7 +196,7 @@ describe("cdktf.json that is not JSON: line, column and what was found, never th
     const root = makeTempDir();
     fs.mkdirSync(path.join(root, "cdktf.json"));
     expect(loadConfig(root).diagnostics.map((d) => d.message)).toEqual([
-      "cdktf.json is not valid JSON (it is not a regular file)",
+      "cdktf.json is not a regular file (a folder, FIFO, socket or device), so the configuration cannot be read",
     ]);
   });
 });
@@ -225,14 +225,13 @@ describe("keys that JavaScript objects treat specially", () => {
     expect(parsed('{ "__proto__": {} }').diagnostics[0].message).toContain('"context.__proto__"');
   });
 
-  it("treats constructor, toString and hasOwnProperty as ordinary names", () => {
+  it("treats constructor, toString and hasOwnProperty as ordinary tag names", () => {
     const { config, diagnostics } = parsed(
-      '{ "tags": { "constructor": "a", "toString": "b" }, "environments": { "constructor": { "region": "eu-west-1" }, "valueOf": { "tags": { "hasOwnProperty": "c" } } } }',
+      '{ "tags": { "constructor": "a", "toString": "b" }, "environments": { "prod": { "tags": { "hasOwnProperty": "c" } } } }',
     );
     expect(diagnostics).toEqual([]);
-    expect(Object.keys(config!.environments)).toEqual(["constructor", "valueOf"]);
-    expect(settingsFor(config!, "constructor")).toMatchObject({ region: "eu-west-1" });
-    expect(settingsFor(config!, "valueOf").tags).toEqual({
+    expect(Object.keys(config!.environments)).toEqual(["prod"]);
+    expect(settingsFor(config!, "prod").tags).toEqual({
       constructor: "a",
       toString: "b",
       hasOwnProperty: "c",
@@ -240,6 +239,14 @@ describe("keys that JavaScript objects treat specially", () => {
     // An environment without an entry reads nothing inherited.
     expect(settingsFor(config!, "toString")).toEqual(settingsFor(config!, "no-such-env"));
     expect(settingsFor(config!, "hasOwnProperty").region).toBe("us-east-1");
+  });
+
+  it("refuses environments named like JavaScript object properties, as SS010 refuses such folders", () => {
+    // cdktf keeps stacks in plain objects: a stack named `constructor` cannot exist (SS010 refuses the folder).
+    expect(messages({ environments: { constructor: { region: "eu-west-1" }, valueOf: {} } })).toEqual([
+      'context: "context.environments.constructor" names an invalid environment: "constructor" is a property name of every JavaScript object, which cdktf cannot use as a stack name',
+      'context: "context.environments.valueOf" names an invalid environment: "valueOf" is a property name of every JavaScript object, which cdktf cannot use as a stack name',
+    ]);
   });
 
   it("refuses environment keys that are not environment names", () => {

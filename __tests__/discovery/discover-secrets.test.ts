@@ -1,7 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { discoverSecrets, parseSecretPath } from "../../src/discovery/discover-secrets";
+import { classifySecretsTree, discoverSecrets, parseSecretPath } from "../../src/discovery/discover-secrets";
 import { terraformIdFor } from "../../src/discovery/terraform-id";
+import { App } from "cdktf";
+import { DEFAULT_SETTINGS } from "../../src/config/config";
+import { EnvironmentStack } from "../../src/stacks/environment-stack";
 import { makeTempDir } from "../../test-support/example-repo";
 
 function tree(files: string[]): string {
@@ -67,6 +70,46 @@ describe("discoverSecrets", () => {
     expect(d.environments.map((e) => e.name)).toEqual(["dev"]);
   });
 
+  it("ignores OS litter (a stray kind of its own) and keeps hidden secret-like files out of the secrets", () => {
+    const root = tree([
+      "secrets/.DS_Store",
+      "secrets/dev/a.enc.json",
+      "secrets/dev/Thumbs.db",
+      "secrets/dev/sub/desktop.ini",
+      "secrets/dev/._a.enc.json",
+      "secrets/dev/.env.enc.env",
+      "secrets/dev/.enc.json",
+    ]);
+    const d = discoverSecrets(root);
+    expect(d.environments.map((e) => e.files.map((f) => f.path))).toEqual([["secrets/dev/a.enc.json"]]);
+    expect(d.strays).toEqual([
+      { path: "secrets/.DS_Store", kind: "os-litter" },
+      { path: "secrets/dev/._a.enc.json", kind: "os-litter" },
+      { path: "secrets/dev/.enc.json", kind: "hidden-secret" },
+      { path: "secrets/dev/.env.enc.env", kind: "hidden-secret" },
+      { path: "secrets/dev/Thumbs.db", kind: "os-litter" },
+      { path: "secrets/dev/sub/desktop.ini", kind: "os-litter" },
+    ]);
+  });
+
+  it("classifies a listing without the disk exactly as it classifies the disk", () => {
+    const files = [
+      "secrets/dev/a.enc.json",
+      "secrets/dev/x/b.enc.yaml",
+      "secrets/top.enc.json",
+      "secrets/dev/n.txt",
+    ];
+    const root = tree(files);
+    fs.mkdirSync(path.join(root, "secrets/empty"));
+    expect(
+      classifySecretsTree("directory", [
+        ...files.map((p) => ({ path: p, kind: "file" as const })),
+        { path: "secrets/dev", kind: "directory" },
+        { path: "secrets/empty", kind: "directory" },
+      ]),
+    ).toEqual(discoverSecrets(root));
+  });
+
   it("handles a repository without secrets/", () => {
     expect(discoverSecrets(makeTempDir())).toMatchObject({ environments: [], secretsDir: "missing" });
   });
@@ -86,6 +129,8 @@ describe("parseSecretPath", () => {
     ["a.enc.JSON", { name: "a", inputType: "raw" }], // sops matches extensions case-sensitively
     ["a.enc.json.bak", undefined],
     ["a.enc.", undefined],
+    [".c.enc.json", undefined],
+    ["x/.enc.json", undefined],
   ])("%s", (input, expected) => expect(parseSecretPath(input)).toEqual(expected));
 });
 
@@ -102,5 +147,34 @@ describe("terraformIdFor", () => {
     );
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+  });
+
+  it("never equals a JavaScript object property or a construct id the environment stack uses itself", () => {
+    for (const name of [
+      "constructor",
+      "toString",
+      "valueOf",
+      "__proto__",
+      "aws",
+      "sops",
+      "source-files",
+      "secrets",
+      "backend",
+    ])
+      expect(terraformIdFor(name)).toMatch(new RegExp(`^${name}_[0-9a-f]{8}$`));
+    expect(terraformIdFor("constructors")).toBe("constructors");
+  });
+});
+
+describe("terraformIdFor and the environment stack's own construct ids", () => {
+  it("reserves every id EnvironmentStack gives its own children", () => {
+    const stack = new EnvironmentStack(new App({ outdir: makeTempDir() }), "dev", {
+      settings: DEFAULT_SETTINGS,
+      backend: { type: "local", directory: "terraform-state" },
+      secrets: [],
+    });
+    const ids = stack.node.children.map((c) => c.node.id);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    for (const id of ids) expect(terraformIdFor(id)).not.toBe(id);
   });
 });

@@ -25,6 +25,7 @@ import { readSopsMetadata, Recipient } from "../../src/sops/sops-metadata";
 import { isObject } from "../../src/util/is-object";
 import { estimateStoredSize, jsonStringLength, storedFormatFor } from "../../src/sops/size-estimate";
 import { SopsYamlRule, writeSopsYaml } from "../../test-support/temp-repo";
+import { loadSopsConfig } from "../../src/analysis/load-context";
 
 const FIXTURES = path.resolve(__dirname, "../../../shared/fixtures/sops");
 const ENV = "interop";
@@ -65,7 +66,15 @@ function contextFor(fixtures: readonly Fixture[], root: string): RuleContext {
     backend: { type: "local", directory: "terraform-state" },
     environments: {},
   };
-  return { root, config, discovery, files };
+  return {
+    config,
+    configDiagnostics: [],
+    discovery,
+    files,
+    sops: loadSopsConfig(root),
+    gitignore: ["*.dec.*"],
+    git: { available: false, committable: [], ignored: [] },
+  };
 }
 
 function refFor(f: Fixture): SecretFileRef {

@@ -1,19 +1,18 @@
 /**
- * config → discovery → sops inspection → rules: everything synth and `npm run check` know about a
- * repository, computed without constructs. Each secret file is read once and parsed once.
+ * config → loading (discovery, secret files, .sops.yaml, .gitignore, Git: load-context.ts) → rules (pure
+ * functions of that context) → suppressions: everything synth and `npm run check` know about a repository,
+ * computed without constructs. Each secret file is read once and parsed once.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { EnvironmentSettings, ProjectConfig, secretNameFor, settingsFor } from "../config/config";
 import { loadConfig } from "../config/load-config";
 import { Diagnostic, sortDiagnostics } from "../diagnostics";
-import { discoverSecrets, Discovery, SecretFileRef } from "../discovery/discover-secrets";
+import { Discovery, SecretFileRef } from "../discovery/discover-secrets";
 import { terraformIdFor } from "../discovery/terraform-id";
-import { runRules } from "../rules";
-import { InspectedFile, Rule } from "../rules/rule";
+import { ALL_RULES, runRules } from "../rules";
+import { Rule } from "../rules/rule";
 import { lastModifiedSeconds } from "../sops/sops-metadata";
-import { parseSopsFile } from "../sops/parse-sops-file";
-import { secretFileNotUtf8, secretFileUnreadable } from "../errors";
+import { loadRuleContext } from "./load-context";
+import { applySuppressions, SuppressedDiagnostic } from "./suppressions";
 
 /** One secret as the stacks need it. */
 export interface SecretPlan {
@@ -40,8 +39,10 @@ export interface RepoAnalysis {
   readonly config?: ProjectConfig;
   readonly discovery?: Discovery;
   readonly environments: readonly EnvironmentPlan[];
-  /** Sorted; synth refuses when any is an error. */
+  /** Sorted; synth refuses when any is an error. Suppressed findings are not among them. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Findings silenced by `context.suppressions`, with the reason given. */
+  readonly suppressed: readonly SuppressedDiagnostic[];
 }
 
 export interface AnalyzeOptions {
@@ -49,45 +50,17 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
 }
 
-/** Strict: invalid UTF-8 is an error, not silently replaced. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
 export function analyzeRepo(root: string, options: AnalyzeOptions = {}): RepoAnalysis {
   const { config, diagnostics: configDiagnostics } = loadConfig(root);
-  if (!config) return { environments: [], diagnostics: sortDiagnostics(configDiagnostics) };
-  const discovery = discoverSecrets(root);
-  const diagnostics: Diagnostic[] = [...configDiagnostics];
-
-  const files: InspectedFile[] = [];
-  const contents = new Map<string, Buffer>();
-  for (const env of discovery.environments) {
-    for (const ref of env.files) {
-      let content: Buffer;
-      try {
-        content = fs.readFileSync(path.join(root, ref.path));
-      } catch (e) {
-        files.push({ ref, size: 0 });
-        diagnostics.push(secretFileUnreadable(ref.path, (e as NodeJS.ErrnoException).code));
-        continue;
-      }
-      contents.set(ref.path, content);
-      let text: string;
-      try {
-        text = UTF8.decode(content);
-      } catch {
-        files.push({ ref, size: content.length });
-        diagnostics.push(secretFileNotUtf8(ref.path));
-        continue;
-      }
-      const result = parseSopsFile(ref.path, text, ref.inputType);
-      if (result.ok) files.push({ ref, size: content.length, parsed: result.file });
-      else {
-        files.push({ ref, size: content.length });
-        diagnostics.push(result.diagnostic);
-      }
-    }
-  }
-  diagnostics.push(...runRules({ root, config, discovery, files }, options.rules));
+  if (!config) return { environments: [], suppressed: [], diagnostics: sortDiagnostics(configDiagnostics) };
+  const { context, contents } = loadRuleContext(root, config, configDiagnostics);
+  const { discovery, files } = context;
+  const { kept, suppressed } = applySuppressions(
+    runRules(context, options.rules),
+    config.suppressions ?? [],
+    options.rules ?? ALL_RULES,
+    ALL_RULES,
+  );
 
   const byPath = new Map(files.map((f) => [f.ref.path, f]));
   const environments = discovery.environments.map((env): EnvironmentPlan => {
@@ -107,5 +80,5 @@ export function analyzeRepo(root: string, options: AnalyzeOptions = {}): RepoAna
       }),
     };
   });
-  return { config, discovery, environments, diagnostics: sortDiagnostics(diagnostics) };
+  return { config, discovery, environments, suppressed, diagnostics: sortDiagnostics(kept) };
 }

@@ -6,7 +6,8 @@
  */
 import { analyzeRepo } from "../analysis/analyze-repo";
 import { Diagnostic, formatDiagnostic, formatSummary } from "../diagnostics";
-import { CONFIG_RULE_ID, PARSE_RULE_ID } from "../errors";
+import { SuppressedDiagnostic } from "../analysis/suppressions";
+import { CONFIG_RULE_ID } from "../errors";
 import { parseCommandLine, stringOption } from "../cli/command-line";
 import { ALL_RULES, findRule } from "../rules";
 
@@ -19,7 +20,14 @@ export interface CheckResult {
 /** `--json` output. */
 export interface CheckJson {
   readonly diagnostics: readonly Diagnostic[];
-  readonly summary: { readonly errors: number; readonly warnings: number };
+  /** Present when cdktf.json `context.suppressions` silenced findings: each with the reason given. */
+  readonly suppressed?: readonly SuppressedDiagnostic[];
+  readonly summary: {
+    readonly errors: number;
+    readonly warnings: number;
+    /** Present when findings were suppressed. */
+    readonly suppressed?: number;
+  };
 }
 
 const USAGE = `Usage: npm run check [-- <options>]
@@ -35,19 +43,6 @@ Options:
 Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or configuration (SS011) errors.
 `;
 
-/** IDs that are reported outside src/rules (parsing happens before the rules run). */
-const OTHER_IDS: Record<string, { severity: string; title: string; explanation: string }> = {
-  [PARSE_RULE_ID]: {
-    severity: "error",
-    title: "parse-error",
-    explanation:
-      "A secret file cannot be parsed as its format (JSON, YAML, dotenv, INI or sops's binary format, from its " +
-      "extension), so neither sops nor the other rules can read it. It was usually edited by hand or merged " +
-      "badly: restore it from Git, or fix it with `sops edit`. Also reported: sops output that cannot become one " +
-      "secret (a dotenv key twice, a multi-document YAML file), with the message saying exactly that.",
-  },
-};
-
 type Options = { json: boolean; explain?: string; listRules: boolean; help: boolean };
 
 export function runCheck(argv: readonly string[], root: string): CheckResult {
@@ -60,11 +55,13 @@ export function runCheck(argv: readonly string[], root: string): CheckResult {
 
   const started = process.hrtime.bigint();
   let diagnostics: readonly Diagnostic[];
+  let suppressed: readonly SuppressedDiagnostic[];
   let files = 0;
   let environments = 0;
   try {
     const analysis = analyzeRepo(root);
     diagnostics = analysis.diagnostics;
+    suppressed = analysis.suppressed;
     environments = analysis.environments.length;
     files = analysis.environments.reduce((n, env) => n + env.secrets.length, 0);
   } catch (e) {
@@ -83,12 +80,16 @@ export function runCheck(argv: readonly string[], root: string): CheckResult {
       : 0;
 
   if (options.json) {
-    const json: CheckJson = { diagnostics, summary: { errors, warnings: diagnostics.length - errors } };
+    const warnings = diagnostics.length - errors;
+    const json: CheckJson =
+      suppressed.length > 0
+        ? { diagnostics, suppressed, summary: { errors, warnings, suppressed: suppressed.length } }
+        : { diagnostics, summary: { errors, warnings } };
     return { exitCode, stdout: JSON.stringify(json, null, 2) + "\n", stderr: "" };
   }
   const lines = diagnostics.map(formatDiagnostic);
   const summary =
-    `${formatSummary(diagnostics)} (${files} secret file${files === 1 ? "" : "s"} in ${environments} ` +
+    `${formatSummary(diagnostics)}${suppressed.length > 0 ? `, ${suppressed.length} suppressed` : ""} (${files} secret file${files === 1 ? "" : "s"} in ${environments} ` +
     `environment${environments === 1 ? "" : "s"}, ${ms} ms)` +
     (exitCode === 2 ? "; fix cdktf.json first" : "");
   return { exitCode, stdout: lines.length ? lines.join("\n") + "\n" : "", stderr: summary + "\n" };
@@ -117,24 +118,22 @@ const CHECK_OPTIONS = {
 } as const;
 
 function listRules(): string {
-  const rows = [
-    ...ALL_RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
-    ...Object.entries(OTHER_IDS).map(([id, r]) => ({ id, severity: r.severity, title: r.title })),
-  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rows = ALL_RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })).sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   return rows.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n") + "\n";
 }
 
 function explain(id: string): CheckResult {
   const rule = findRule(id);
-  const other = OTHER_IDS[id.toUpperCase()];
-  if (!rule && !other) {
+  if (!rule) {
     return {
       exitCode: 2,
       stdout: "",
       stderr: `check: unknown rule "${id}"; \`npm run check -- --list-rules\` lists them\n`,
     };
   }
-  const { severity, title, explanation } = rule ?? other;
-  const ruleId = rule?.id ?? id.toUpperCase();
-  return { exitCode: 0, stdout: `${ruleId} ${title} (${severity})\n\n${explanation}\n`, stderr: "" };
+  const { severity, title, explanation } = rule;
+  const note = rule.suppressible === false ? "\n\nFindings of this rule cannot be suppressed." : "";
+  return { exitCode: 0, stdout: `${rule.id} ${title} (${severity})\n\n${explanation}${note}\n`, stderr: "" };
 }

@@ -64,6 +64,16 @@ export interface LocalBackendConfig {
   readonly directory: string;
 }
 
+/** `context.suppressions[]`: one finding of one rule silenced for one file, with a reason (docs/guardrails.md). */
+export interface Suppression {
+  /** Rule ID, e.g. "SS009". */
+  readonly rule: string;
+  /** Repository-relative POSIX path the finding is reported on (`secrets/production/big.enc.json`). */
+  readonly file: string;
+  /** Why it is acceptable: required, shown by `npm run check`. */
+  readonly reason: string;
+}
+
 export interface ProjectConfig {
   /** Global settings; each environment starts from these. */
   readonly defaults: EnvironmentSettings;
@@ -78,6 +88,8 @@ export interface ProjectConfig {
    * @default 365
    */
   readonly dataKeyMaxAgeDays?: number;
+  /** Findings silenced per file (`context.suppressions`). @default [] */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export const DEFAULT_SETTINGS: EnvironmentSettings = {

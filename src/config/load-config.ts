@@ -3,12 +3,13 @@
  * from reading the one file; every problem becomes a diagnostic with the key's path
  * (`context.environments.production.region`), none is thrown.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { bootstrapSettingsOf, checkBootstrapBackend } from "../bootstrap/bootstrap-config";
 import { Diagnostic } from "../diagnostics";
+import { describeReadFailure, readRegularFile } from "../discovery/safe-read";
 import {
   configFileMissing,
+  configFileNotRegular,
   configFileUnreadable,
   configPlaceholderBucket,
   configWrongType,
@@ -23,6 +24,7 @@ import {
   DEFAULT_STATE_KEY_PREFIX,
   EnvironmentSettings,
   ProjectConfig,
+  Suppression,
 } from "./config";
 import { jsonSyntaxError } from "./json-syntax-error";
 import { reservedKeyDiagnostics } from "./reserved-keys";
@@ -39,24 +41,15 @@ export interface ConfigResult {
 /** Loads `<root>/cdktf.json` and validates its context. */
 export function loadConfig(root: string): ConfigResult {
   const file = path.join(root, "cdktf.json");
-  let text: string;
-  try {
-    // Only a regular file is read: a FIFO would block, a folder is not a configuration.
-    if (!fs.statSync(file).isFile())
-      return {
-        diagnostics: [
-          configFileUnreadable(
-            "it is not a regular file",
-            undefined,
-            undefined,
-            "make cdktf.json a regular file",
-          ),
-        ],
-      };
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return { diagnostics: [configFileMissing()] };
-  }
+  // Never fs.readFileSync: a FIFO named cdktf.json would block forever (safe-read.ts).
+  const read = readRegularFile(file);
+  if (!read.ok)
+    return {
+      diagnostics: [
+        read.reason === "missing" ? configFileMissing() : configFileNotRegular(describeReadFailure(read)),
+      ],
+    };
+  const text = read.content.toString("utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -97,6 +90,11 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
     backend: backendOf(context.backend, defaults.region),
     environments,
     bootstrap: bootstrapSettingsOf(context.bootstrap).settings,
+    suppressions: (context.suppressions ?? []).map((x): Suppression => ({
+      rule: x.rule ?? "",
+      file: x.file ?? "",
+      reason: (x.reason ?? "").trim(),
+    })),
     ...(context.dataKeyMaxAgeDays !== undefined && { dataKeyMaxAgeDays: context.dataKeyMaxAgeDays }),
   };
 }

@@ -12,6 +12,14 @@ export const ENVIRONMENT_NAME_SOURCE = "[A-Za-z0-9][A-Za-z0-9_-]*";
 export const ENVIRONMENT_NAME = new RegExp(`^${ENVIRONMENT_NAME_SOURCE}$`);
 export const ENVIRONMENT_NAME_MAX_LENGTH = 64;
 
+/** The CI workflows plan each environment in the GitHub environment `<env>-plan` (docs/ci-and-review.md). */
+const PLAN_SUFFIX = /-plan$/i;
+/**
+ * Properties of every JavaScript object (`constructor`, `toString`, `valueOf`, ...): cdktf and constructs keep
+ * stacks in plain objects, where such a name finds the property instead of a stack.
+ */
+const OBJECT_PROPERTY_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Why `name` cannot be an environment, or undefined when it can. */
 export function environmentNameProblem(name: string): string | undefined {
   if (!ENVIRONMENT_NAME.test(name))
@@ -19,6 +27,10 @@ export function environmentNameProblem(name: string): string | undefined {
   if (name.length > ENVIRONMENT_NAME_MAX_LENGTH)
     return `is ${name.length} characters long; the maximum is ${ENVIRONMENT_NAME_MAX_LENGTH}`;
   if (name === BOOTSTRAP_STACK_NAME) return `is reserved for the bootstrap stack`;
+  if (PLAN_SUFFIX.test(name))
+    return `ends in "-plan", which is reserved: the CI workflows plan each environment in the GitHub environment "<env>-plan"`;
+  if (OBJECT_PROPERTY_NAMES.has(name))
+    return "is a property name of every JavaScript object, which cdktf cannot use as a stack name";
   return undefined;
 }
 

@@ -38,6 +38,7 @@ import {
   keyName,
   list,
   mustBe,
+  refineKey,
   refineWith,
   strict,
   text,
@@ -233,6 +234,40 @@ export const backendSchema = z
   })
   .describe("Where the stacks keep their Terraform state: S3 (default) or local files.");
 
+const SUPPRESSION_KEYS = ["rule", "file", "reason"] as const;
+const suppressionObject = strict(
+  {
+    rule: text(/^SS\d{3}$/, 'a rule ID such as "SS009"')
+      .describe("The rule ID, e.g. SS009.")
+      .optional(),
+    file: text(
+      /^(?!\/)(?!.*\\)(?!.*(^|\/)\.\.?(\/|$))[^\0]+$/,
+      "a repository-relative path with / separators, such as secrets/production/big.enc.json",
+    )
+      .describe("The repository-relative file the finding is reported on.")
+      .optional(),
+    reason: text(/\S/, "a non-empty reason (why the finding is acceptable)")
+      .describe("Why the finding is acceptable: shown by npm run check.")
+      .optional(),
+  },
+  'an object { "rule", "file", "reason" }',
+);
+/** One suppression: every key is required, and a missing one says what a suppression is. */
+const suppression = SUPPRESSION_KEYS.reduce(
+  (schema, key) =>
+    refineKey(schema, key, (value) =>
+      value[key] === undefined
+        ? {
+            kind: "invalid",
+            problem:
+              "is missing: a suppression names a rule, a file and the reason the finding is acceptable",
+            fix: `add "${key}" to {parent} (see docs/guardrails.md, "Suppressing a finding")`,
+          }
+        : undefined,
+    ),
+  suppressionObject,
+);
+
 const daysError = mustBe("a whole number of days (0 turns the warning off)");
 const dataKeyMaxAgeDays = z
   .number({ error: daysError })
@@ -247,6 +282,9 @@ export const contextShape = {
     .describe("Per-environment overrides, keyed by environment folder name.")
     .optional(),
   bootstrap: bootstrapSchema.optional(),
+  suppressions: list(suppression, 'an array of { "rule", "file", "reason" } objects')
+    .describe("Findings silenced for one file, each with a reason (docs/guardrails.md).")
+    .optional(),
   dataKeyMaxAgeDays: dataKeyMaxAgeDays
     .describe(
       "Days after which a data key (sops lastmodified) is old: a warning (SS014). 0: off. Default: 365.",

@@ -8,6 +8,7 @@ import { parseBootstrapConfig } from "../bootstrap/bootstrap-config";
 import { loadConfig } from "../config/load-config";
 import { ENVIRONMENT_NAME } from "../config/names";
 import { formatDiagnostic } from "../diagnostics";
+import { describeReadFailure, readRegularFile } from "../discovery/safe-read";
 import { NEW_ENV_USAGE, parseNewEnvArgs } from "./new-env-args";
 import { NewEnvInput, planNewEnvironment } from "./new-env";
 import { SOPS_CONFIG_FILE } from "./sops-creation-rule";
@@ -36,11 +37,18 @@ export function runNewEnv(root: string, argv: readonly string[], io: NewEnvIo): 
   // Only a valid name is ever joined to a path (no "../").
   const safeName = ENVIRONMENT_NAME.test(name);
   const sopsPath = path.join(root, SOPS_CONFIG_FILE);
+  // Never read (or later write) a FIFO or folder named .sops.yaml: it would block or fail half-way.
+  const sopsRead = readRegularFile(sopsPath);
+  if (!sopsRead.ok && sopsRead.reason !== "missing") {
+    io.err(`new-env: refused: ${SOPS_CONFIG_FILE} ${describeReadFailure(sopsRead)}.`);
+    io.err("Nothing was written.");
+    return EXIT_REFUSED;
+  }
   const input: NewEnvInput = {
     name,
     ...(args.kmsArn !== undefined && { kmsArn: args.kmsArn }),
     folderExists: safeName && fs.existsSync(path.join(root, "secrets", name)),
-    ...(fs.existsSync(sopsPath) && { sopsConfig: fs.readFileSync(sopsPath, "utf8") }),
+    ...(sopsRead.ok && { sopsConfig: sopsRead.content.toString("utf8") }),
     ...(args.kmsArn === undefined && bootstrapOf(root)),
   };
   const plan = planNewEnvironment(input);

@@ -4,9 +4,9 @@
  * base's version of a file. Always `execFileSync` with an argument array: no shell, no quoting.
  */
 import { execFileSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { SECRETS_DIR } from "../discovery/discover-secrets";
+import { describeReadFailure, readRegularFile } from "../discovery/safe-read";
 import { PathChange, secretPathInfo } from "./review-changes";
 
 /** A problem with how the review was asked for (not a git repository, unknown ref): exit code 2. */
@@ -121,7 +121,10 @@ export function readAtBase(root: string, base: string, file: string): string {
 }
 
 export function readWorkingTree(root: string, file: string): string {
-  return fs.readFileSync(path.join(root, ...file.split("/")), "utf8");
+  // Never fs.readFileSync: a FIFO in the working tree would block forever (safe-read.ts).
+  const read = readRegularFile(path.join(root, ...file.split("/")));
+  if (!read.ok) throw new ReviewUsageError(`${file} ${describeReadFailure(read)}`);
+  return read.content.toString("utf8");
 }
 
 /** Environments with at least one secret file in the base commit. */

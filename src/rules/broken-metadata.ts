@@ -17,6 +17,7 @@ export const brokenMetadata: Rule = {
   id: "SS003",
   severity: "error",
   title: "broken-metadata",
+  suppressible: false,
   explanation:
     "sops needs a file's metadata to decrypt and verify it: the encrypted MAC (`mac`), the `lastmodified` " +
     "date it is computed with (a real RFC 3339 date), and at least one recipient (a KMS key, age key, PGP " +

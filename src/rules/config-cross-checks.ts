@@ -6,13 +6,16 @@ import { Rule } from "./rule";
 import { environmentFolders } from "./support";
 
 /**
- * SS011 (cross-checks): configuration in cdktf.json that only discovery can prove wrong. The rest of SS011 is
- * reported by src/config/load-config.ts.
+ * SS011: configuration in cdktf.json. Loading it (src/config/load-config.ts) validates keys, types and values;
+ * errors there stop the analysis before any rule runs (analyze-repo.ts returns them), and its warnings reach
+ * this rule as `context.configDiagnostics`. This rule adds what only discovery can prove wrong.
+ * Suppressions that name an unknown rule or match nothing are reported by src/analysis/suppressions.ts.
  */
 export const configCrossChecks: Rule = {
   id: CONFIG_RULE_ID,
   severity: "error",
   title: "config",
+  suppressible: false,
   explanation:
     'cdktf.json `context` configures the stacks (see README, "Configuration"). Keys, types and values are ' +
     "validated when it is loaded; errors there stop everything else, and `npm run check` exits with 2. Checks " +
@@ -20,9 +23,11 @@ export const configCrossChecks: Rule = {
     "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
     "is an error (Secrets Manager rejects it at apply time). With `context.bootstrap` on: a secret name template " +
     "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
-    "named `<x>-plan`, are errors (docs/bootstrap.md).",
+    "named `<x>-plan`, are errors (docs/bootstrap.md). " +
+    "A `context.suppressions` entry that names an " +
+    "unknown rule or one that cannot be suppressed is an error, one that matches no finding a warning.",
   check(context) {
-    const out: Diagnostic[] = [];
+    const out: Diagnostic[] = [...context.configDiagnostics];
     const folders = environmentFolders(context);
     const known = new Set(folders);
     const configured = Object.keys(context.config.environments);

@@ -1,14 +1,19 @@
 /**
- * The rule set shared by `npm run check` and synth (see docs/guardrails.md).
+ * The rule set shared by `npm run check` and synth (see docs/guardrails.md): the one list of every rule.
+ * To add a rule: write `src/rules/<title>.ts` exporting a `Rule` (a pure function of RuleContext; if it needs
+ * something not in the context, load it in src/analysis/load-context.ts), add it here, add its row to the
+ * README rule table and a section to docs/guardrails.md.
  */
 import { Diagnostic } from "../diagnostics";
 import { brokenMetadata } from "./broken-metadata";
 import { configCrossChecks } from "./config-cross-checks";
 import { dataKeyAge } from "./data-key-age";
 import { emptyEnvironment } from "./empty-environment";
+import { gitIgnored } from "./git-ignored";
 import { names } from "./names";
 import { noCreationRule } from "./no-creation-rule";
 import { notEncrypted } from "./not-encrypted";
+import { parseError } from "./parse-error";
 import { partiallyEncrypted } from "./partially-encrypted";
 import { recipientMismatch } from "./recipient-mismatch";
 import { Rule, RuleContext } from "./rule";
@@ -29,8 +34,10 @@ export const ALL_RULES: readonly Rule[] = [
   secretSize,
   names,
   configCrossChecks,
+  parseError,
   emptyEnvironment,
   dataKeyAge,
+  gitIgnored,
 ];
 
 export function runRules(context: RuleContext, rules: readonly Rule[] = ALL_RULES): Diagnostic[] {

@@ -18,6 +18,17 @@ export const noCreationRule: Rule = {
   check(context) {
     const files = context.files;
     const { result, ruleFor } = sopsConfigFacts(context);
+    const { unreadable } = sopsConfigFacts(context);
+    if (!result.found && unreadable !== undefined) {
+      return [
+        diagnostic(
+          noCreationRule,
+          SOPS_CONFIG_FILE,
+          `${SOPS_CONFIG_FILE} ${unreadable}, so sops cannot read its creation rules`,
+          `replace it with a regular file holding the creation rules (see ${DOCS}, ".sops.yaml")`,
+        ),
+      ];
+    }
     if (!result.found) {
       if (files.length === 0) return [];
       return [

@@ -6,6 +6,7 @@ export const notEncrypted: Rule = {
   id: "SS001",
   severity: "error",
   title: "not-encrypted",
+  suppressible: false,
   explanation:
     "A file named like a secret (secrets/<env>/**/<name>.enc.<ext>) has no `sops` metadata: it is plaintext. " +
     "Committing it publishes every value it holds, and synth would hand the sops provider a file it cannot read. " +

@@ -24,6 +24,7 @@ export const partiallyEncrypted: Rule = {
   id: "SS002",
   severity: "error",
   title: "partially-encrypted",
+  suppressible: false,
   explanation:
     "sops decides per value what to encrypt, from the settings recorded in the file's metadata " +
     "(unencrypted_suffix, by default `_unencrypted`; encrypted_suffix; unencrypted_regex; encrypted_regex). " +
@@ -36,97 +37,119 @@ export const partiallyEncrypted: Rule = {
     "comment-based rules (encrypted_comment_regex, unencrypted_comment_regex) cannot be checked value by " +
     "value and get a warning instead.",
   check(context) {
-    const out: Diagnostic[] = [];
     const { ruleFor } = sopsConfigFacts(context);
-    for (const file of context.files) {
+    return context.files.flatMap((file) => {
       const metadata = file.parsed?.metadata;
-      if (!file.parsed || !metadata) continue;
+      if (!file.parsed || !metadata) return [];
       const path = file.ref.path;
-      const { rules } = encryptionRules(metadata);
-      const plain: string[] = [];
-      const malformed: string[] = [];
-      let values = 0;
-      let encrypted = 0;
-      walkLeaves(file.parsed.data, rules, (leaf) => {
-        if (leaf.value !== "") values++;
-        if (typeof leaf.value === "string" && leaf.value.startsWith("ENC[")) {
-          if (parseEncValue(leaf.value) === undefined) malformed.push(formatKeyPath(leaf.path));
-          else encrypted++;
-        } else if (leaf.shouldBeEncrypted && !rules.commentRules) {
-          plain.push(formatKeyPath(leaf.path));
-        }
-      });
-      // sops cannot open such a file (a plaintext value does not decrypt; a hand edit breaks the MAC), so
-      // `sops edit` alone is no fix: go back to the last good version and redo the change through sops.
-      const fix =
-        `restore the last good version (\`git restore ${path}\`) and make the change with \`sops edit ${path}\`, ` +
-        "which encrypts as it saves; if the plaintext was ever committed or pushed, rotate those values";
-
-      if (values > 0 && encrypted === 0) {
-        out.push(
-          diagnostic(
-            partiallyEncrypted,
-            path,
-            `no value is encrypted: it has ${values} value(s) and not one ENC[AES256_GCM,...] value, so it is a ` +
-              "plaintext file with a sops block",
-            `restore the last good version (\`git restore ${path}\`), or re-create the file with \`sops encrypt\` ` +
-              `under the current ${SOPS_CONFIG_FILE}; treat its values as leaked (rotate them) if it was ever ` +
-              `committed or pushed; a file with nothing secret in it does not belong under secrets/`,
-          ),
-        );
-      }
-
+      const out: Diagnostic[] = [];
+      const values = classifyValues(file.parsed.data, metadata);
+      if (values.nonEmpty > 0 && values.encrypted === 0) out.push(nothingEncrypted(path, values.nonEmpty));
       const mismatch = settingsMismatch(file.parsed.data, metadata, ruleFor(path));
       if (mismatch) out.push(diagnostic(partiallyEncrypted, path, mismatch, settingsFix(path)));
-
-      for (const keyPath of plain.slice(0, MAX_PER_FILE)) {
-        out.push(
-          diagnostic(
-            partiallyEncrypted,
-            path,
-            `the value at "${keyPath}" is plaintext, but the file's sops settings say it must be encrypted`,
-            fix,
-          ),
-        );
-      }
-      for (const keyPath of malformed.slice(0, MAX_PER_FILE)) {
-        out.push(
-          diagnostic(
-            partiallyEncrypted,
-            path,
-            `the value at "${keyPath}" looks like an ENC[...] value but is not one sops can decrypt (damaged or hand-made)`,
-            fix,
-          ),
-        );
-      }
-      const more = Math.max(0, plain.length - MAX_PER_FILE) + Math.max(0, malformed.length - MAX_PER_FILE);
-      if (more > 0) {
-        out.push(
-          diagnostic(
-            partiallyEncrypted,
-            path,
-            `${more} more value(s) are plaintext or damaged (not listed)`,
-            fix,
-          ),
-        );
-      }
-      if (rules.commentRules) {
-        out.push(
-          diagnostic(
-            partiallyEncrypted,
-            path,
-            "uses comment-based encryption rules (encrypted_comment_regex or unencrypted_comment_regex), so " +
-              "which values must be encrypted depends on comments this check cannot see",
-            "prefer encrypted_regex or unencrypted_suffix in .sops.yaml; until then, review the file's plaintext " +
-              "values by hand",
-            { severity: "warning" },
-          ),
-        );
-      }
-    }
-    return out;
+      out.push(...valueProblems(path, values));
+      if (values.commentRules) out.push(commentRulesWarning(path));
+      return out;
+    });
   },
 };
+
+interface ValueCensus {
+  /** Key paths of values the settings say must be encrypted but are plaintext. */
+  readonly plain: readonly string[];
+  /** Key paths of values that start like ENC[...] but are not valid ones. */
+  readonly malformed: readonly string[];
+  readonly nonEmpty: number;
+  readonly encrypted: number;
+  /** The file uses comment-based rules: values cannot be judged one by one. */
+  readonly commentRules: boolean;
+}
+
+/** Walks the file's values under its own sops settings. */
+function classifyValues(data: Record<string, unknown>, metadata: EncryptionSettings): ValueCensus {
+  const { rules } = encryptionRules(metadata);
+  const plain: string[] = [];
+  const malformed: string[] = [];
+  let nonEmpty = 0;
+  let encrypted = 0;
+  walkLeaves(data, rules, (leaf) => {
+    if (leaf.value !== "") nonEmpty++;
+    if (typeof leaf.value === "string" && leaf.value.startsWith("ENC[")) {
+      if (parseEncValue(leaf.value) === undefined) malformed.push(formatKeyPath(leaf.path));
+      else encrypted++;
+    } else if (leaf.shouldBeEncrypted && !rules.commentRules) {
+      plain.push(formatKeyPath(leaf.path));
+    }
+  });
+  return { plain, malformed, nonEmpty, encrypted, commentRules: !!rules.commentRules };
+}
+
+function nothingEncrypted(path: string, values: number): Diagnostic {
+  return diagnostic(
+    partiallyEncrypted,
+    path,
+    `no value is encrypted: it has ${values} value(s) and not one ENC[AES256_GCM,...] value, so it is a ` +
+      "plaintext file with a sops block",
+    `restore the last good version (\`git restore ${path}\`), or re-create the file with \`sops encrypt\` ` +
+      `under the current ${SOPS_CONFIG_FILE}; treat its values as leaked (rotate them) if it was ever ` +
+      `committed or pushed; a file with nothing secret in it does not belong under secrets/`,
+  );
+}
+
+/** Plaintext and damaged values, at most MAX_PER_FILE of each listed, the rest counted. */
+function valueProblems(path: string, values: ValueCensus): Diagnostic[] {
+  // sops cannot open such a file (a plaintext value does not decrypt; a hand edit breaks the MAC), so
+  // `sops edit` alone is no fix: go back to the last good version and redo the change through sops.
+  const fix =
+    `restore the last good version (\`git restore ${path}\`) and make the change with \`sops edit ${path}\`, ` +
+    "which encrypts as it saves; if the plaintext was ever committed or pushed, rotate those values";
+  const out = [
+    ...values.plain
+      .slice(0, MAX_PER_FILE)
+      .map((keyPath) =>
+        diagnostic(
+          partiallyEncrypted,
+          path,
+          `the value at "${keyPath}" is plaintext, but the file's sops settings say it must be encrypted`,
+          fix,
+        ),
+      ),
+    ...values.malformed
+      .slice(0, MAX_PER_FILE)
+      .map((keyPath) =>
+        diagnostic(
+          partiallyEncrypted,
+          path,
+          `the value at "${keyPath}" looks like an ENC[...] value but is not one sops can decrypt (damaged or hand-made)`,
+          fix,
+        ),
+      ),
+  ];
+  const more =
+    Math.max(0, values.plain.length - MAX_PER_FILE) + Math.max(0, values.malformed.length - MAX_PER_FILE);
+  if (more > 0)
+    out.push(
+      diagnostic(
+        partiallyEncrypted,
+        path,
+        `${more} more value(s) are plaintext or damaged (not listed)`,
+        fix,
+      ),
+    );
+  return out;
+}
+
+function commentRulesWarning(path: string): Diagnostic {
+  return diagnostic(
+    partiallyEncrypted,
+    path,
+    "uses comment-based encryption rules (encrypted_comment_regex or unencrypted_comment_regex), so " +
+      "which values must be encrypted depends on comments this check cannot see",
+    "prefer encrypted_regex or unencrypted_suffix in .sops.yaml; until then, review the file's plaintext " +
+      "values by hand",
+    { severity: "warning" },
+  );
+}
 
 /**
  * Why the file's recorded encryption settings are not those of its creation rule, or undefined when they

@@ -1,11 +1,10 @@
 /**
  * Helpers shared by the rules (not a rule). Facts several rules need, such as the parsed `.sops.yaml` and the
- * creation rule of each file, are computed once per check run: they are memoised on the RuleContext object,
- * which analyzeRepo creates once per run.
+ * creation rule of each file, are loaded once into the RuleContext (src/analysis/load-context.ts).
  */
 import { Diagnostic, Severity } from "../diagnostics";
-import { CreationRule, findCreationRule, readSopsConfig, ReadSopsConfigResult } from "../sops/sops-config";
-import { Rule, RuleContext } from "./rule";
+import { CreationRule } from "../sops/sops-config";
+import { Rule, RuleContext, SopsConfigFacts } from "./rule";
 
 export function diagnostic(
   rule: Pick<Rule, "id" | "severity">,
@@ -24,31 +23,9 @@ export function diagnostic(
   };
 }
 
-export interface SopsConfigFacts {
-  readonly result: ReadSopsConfigResult;
-  /** The first creation rule matching a repository-relative path (memoised). */
-  ruleFor(relativePath: string): CreationRule | undefined;
-}
-
-const sopsFacts = new WeakMap<RuleContext, SopsConfigFacts>();
-
+/** The loaded `.sops.yaml` facts (kept as a function so rules read them one way). */
 export function sopsConfigFacts(context: RuleContext): SopsConfigFacts {
-  let facts = sopsFacts.get(context);
-  if (!facts) {
-    const result = readSopsConfig(context.root);
-    const matches = new Map<string, CreationRule | undefined>();
-    facts = {
-      result,
-      ruleFor(relativePath) {
-        if (!result.found) return undefined;
-        if (!matches.has(relativePath))
-          matches.set(relativePath, findCreationRule(result.config, relativePath));
-        return matches.get(relativePath);
-      },
-    };
-    sopsFacts.set(context, facts);
-  }
-  return facts;
+  return context.sops;
 }
 
 /** "rule #2 (line 5)" */
@@ -60,3 +37,4 @@ export function describeCreationRule(rule: CreationRule): string {
 export function environmentFolders(context: RuleContext): string[] {
   return [...context.discovery.environments.map((e) => e.name), ...context.discovery.emptyEnvironments];
 }
+export type { SopsConfigFacts } from "./rule";

@@ -6,6 +6,7 @@ export const symlink: Rule = {
   id: "SS008",
   severity: "error",
   title: "symlink",
+  suppressible: false,
   explanation:
     "Discovery does not follow symbolic links under secrets/: a linked file or folder is never deployed, and a " +
     "link can point outside the repository (to a decrypted file in a home folder, for example) or make two " +

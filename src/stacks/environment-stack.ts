@@ -59,7 +59,8 @@ export class EnvironmentStack extends TerraformStack {
     if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
 
     const sources = new StackSourceFiles(this, "source-files");
-    const outputs: Record<string, { arn: string; name: string }> = {};
+    // A Map, not an object literal: a secret named `__proto__` must be a key, not the prototype.
+    const outputs = new Map<string, { arn: string; name: string }>();
     for (const s of props.secrets) {
       if (settings.writeOnly && s.lastModified === undefined) {
         throw new Error(`${s.ref.path}: write-only mode needs sops "lastmodified" (checked by rule SS003)`);
@@ -76,12 +77,12 @@ export class EnvironmentStack extends TerraformStack {
         replicas: settings.replicaRegions,
         writeOnlyVersion: settings.writeOnly ? s.lastModified : undefined,
       });
-      outputs[s.ref.name] = { arn: secret.secret.arn, name: secret.secret.name };
+      outputs.set(s.ref.name, { arn: secret.secret.arn, name: secret.secret.name });
     }
     // One map output, not one per secret: 10,000 outputs would be 10,000 more constructs.
     new TerraformOutput(this, "secrets", {
       description: "Per secret (by logical name): the Secrets Manager ARN and name. Never values.",
-      value: outputs,
+      value: Object.fromEntries(outputs),
     });
   }
 

@@ -3,6 +3,7 @@
  * mode), `aws_secretsmanager_secret` and `aws_secretsmanager_secret_version`. All three share the address
  * `<type>.<terraformId>`, derived from the secret's logical name only.
  */
+import * as crypto from "crypto";
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
@@ -53,7 +54,11 @@ export class SopsSecret extends Construct {
             ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }),
           }))
         : undefined,
-      tags: { ManagedBy: "terraform", Environment: props.environment, SourceFile: props.sourcePath },
+      tags: {
+        ManagedBy: "terraform",
+        Environment: props.environment,
+        SourceFile: boundedTagValue(props.sourcePath),
+      },
     });
     this.secret.overrideLogicalId(props.terraformId);
 
@@ -94,4 +99,18 @@ export class SopsSecret extends Construct {
     }
     this.version.overrideLogicalId(props.terraformId);
   }
+}
+
+/** AWS tag values are at most 256 characters. */
+export const TAG_VALUE_MAX = 256;
+
+/**
+ * A tag value within AWS's limit: the text itself, or (when longer) its start, "..." and 10 hex digits of
+ * its SHA-256, exactly TAG_VALUE_MAX characters: deterministic, and two long paths stay apart. The full path
+ * is in the secret's description.
+ */
+export function boundedTagValue(text: string): string {
+  if (text.length <= TAG_VALUE_MAX) return text;
+  const hash = crypto.createHash("sha256").update(text).digest("hex").slice(0, 10);
+  return `${text.slice(0, TAG_VALUE_MAX - 3 - hash.length)}...${hash}`;
 }

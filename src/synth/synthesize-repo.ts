@@ -128,16 +128,21 @@ export function runSynth(root: string, log: Pick<Console, "log" | "error"> = con
   }
   const envs = result.analysis.environments;
   const rel = path.relative(root, result.outdir) || ".";
+  // The same condition buildAndSynth writes the bootstrap stack on: count every stack written.
+  const config = result.analysis.config;
+  const bootstrap = !!(config?.bootstrap && config.backend.type === "s3" && result.analysis.discovery);
+  const stacks = [
+    ...envs.map(
+      (e) =>
+        `${e.name} (${e.secrets.length} secret${e.secrets.length === 1 ? "" : "s"}${e.settings.writeOnly ? ", write-only" : ""})`,
+    ),
+    ...(bootstrap ? ["bootstrap (KMS keys, IAM policies, state bucket)"] : []),
+  ];
   log.log(
-    envs.length === 0
+    stacks.length === 0
       ? `No environment has a secret file under secrets/: no stack written.`
-      : `Synthesized ${envs.length} stack${envs.length === 1 ? "" : "s"} into ${rel}/stacks: ` +
-          envs
-            .map(
-              (e) =>
-                `${e.name} (${e.secrets.length} secret${e.secrets.length === 1 ? "" : "s"}${e.settings.writeOnly ? ", write-only" : ""})`,
-            )
-            .join(", ") +
+      : `Synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${rel}/stacks: ` +
+          stacks.join(", ") +
           (diagnostics.length ? ` — ${formatSummary(diagnostics)}` : ""),
   );
   return 0;
