@@ -1,3 +1,4 @@
+import { environmentNameProblem } from "../../src/config/names";
 import { bootstrapConfigProblems, templateScopeProblem } from "../../src/bootstrap/bootstrap-checks";
 import { DEFAULT_BOOTSTRAP_SETTINGS } from "../../src/bootstrap/bootstrap-config";
 import { DEFAULT_SETTINGS, ProjectConfig } from "../../src/config/config";
@@ -55,14 +56,14 @@ describe("secret name scope (bootstrap on)", () => {
     expect(problems(config({ bootstrap: undefined }, "{name}"), ["production"])).toEqual([]);
   });
 
-  test("github: -plan environments and long role names are refused on context.bootstrap.github", () => {
+  test("github: long role names are refused on context.bootstrap.github; -plan names by the one name check", () => {
     const c = config({ bootstrap: { ...DEFAULT_BOOTSTRAP_SETTINGS, github: { repository: "a/b" } } });
-    const [m] = problems(c, ["staging", "staging-plan"]);
-    expect(m).toBe(
-      'context: "context.bootstrap.github" is set, and environment "staging-plan" ends in "-plan": its GitHub ' +
-        'environment would be the one the plan jobs of "staging" run in | rename secrets/staging-plan/ (and any ' +
-        'entry for it in context.bootstrap.environments), or remove "context.bootstrap.github"',
+    // `<x>-plan` would share its GitHub environment with the plan jobs of `<x>`: the one environment-name check
+    // (SS010 for folders, SS011 for configured names) refuses it, github or not, so it is not reported twice.
+    expect(environmentNameProblem("staging-plan")).toBe(
+      'ends in "-plan", which is reserved: the CI workflows plan each environment in the GitHub environment "<env>-plan"',
     );
+    expect(problems(c, ["staging", "staging-plan"])).toEqual([]);
     expect(problems(c, ["x".repeat(53)])[0]).toContain("longer than IAM's 64 characters");
     expect(problems(c, ["x".repeat(52)])).toEqual([]);
   });

@@ -1075,11 +1075,15 @@ describe("BootstrapStack: GitHub OIDC roles (the contract with the workflows)", 
   test("refuses an environment ending in -plan, and a role name over 64 characters", () => {
     expect(() =>
       synth(props({ environments: ["production", "production-plan"] }, { github: { repository: "a/b" } })),
-    ).toThrow(/environment "production-plan" ends in "-plan".*Fix: rename secrets\/production-plan\//);
+    ).toThrow(
+      /environment "production-plan" ends in "-plan", which is reserved.*Rename secrets\/production-plan\//,
+    );
     expect(() => synth(props({ environments: ["a".repeat(60)] }, { github: { repository: "a/b" } }))).toThrow(
       /longer than IAM's 64 characters/,
     );
-    // Without github, -plan is an ordinary name.
-    expect(() => synth(props({ environments: ["production-plan"] }))).not.toThrow();
+    // Without github too: the one environment-name check reserves -plan for the CI's plan environments.
+    expect(() => synth(props({ environments: ["production-plan"] }))).toThrow(
+      /ends in "-plan", which is reserved/,
+    );
   });
 });

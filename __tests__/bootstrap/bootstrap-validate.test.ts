@@ -131,8 +131,9 @@ describe("check and synth refuse (SS011) what the bootstrap stack would refuse, 
     const [d] = refused({
       bootstrap: { github: { repository: "acme/secrets" }, environments: ["production-plan"] },
     });
+    // Refused by the one environment-name check, github or not.
     expect(d.message).toContain(
-      '"context.bootstrap.github" is set, and environment "production-plan" ends in "-plan"',
+      '"context.bootstrap.environments[0]" ("production-plan") ends in "-plan", which is reserved',
     );
   });
 });

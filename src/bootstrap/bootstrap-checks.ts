@@ -7,20 +7,16 @@
  *   They must not reach another environment's secrets: `{env}` comes before `{name}` and is followed at once by a
  *   character no environment name contains (`/`, `.`, `+`, `=`, `@`), and no environment's literal prefix is a
  *   prefix of another's (which also catches per-environment templates that nest).
- * - With `context.bootstrap.github`, an environment named `<x>-plan` would share its GitHub environment with the
- *   plan jobs of `<x>`, and role names `sops-<env>-deploy` must fit IAM's 64 characters.
+ * - With `context.bootstrap.github`, role names `sops-<env>-deploy` must fit IAM's 64 characters. (An environment
+ *   named `<x>-plan`, which would share its GitHub environment with the plan jobs of `<x>`, is refused everywhere
+ *   by the one environment-name check, src/config/names.ts.)
  */
 import type { ProjectConfig } from "../config/config";
 import { settingsFor } from "../config/config";
 import type { Diagnostic } from "../diagnostics";
 import { configInvalidValue } from "../errors";
 import { bootstrapEnvironments } from "./bootstrap-config";
-import {
-  GITHUB_PLAN_ENVIRONMENT_SUFFIX,
-  githubDeployRoleName,
-  IAM_ROLE_NAME_MAX_LENGTH,
-  secretNamePattern,
-} from "./bootstrap-names";
+import { githubDeployRoleName, IAM_ROLE_NAME_MAX_LENGTH, secretNamePattern } from "./bootstrap-names";
 
 /** Characters an environment name may contain after its first: what must not follow `{env}`. */
 const ENV_NAME_CHAR = /[A-Za-z0-9_-]/;
@@ -92,15 +88,6 @@ export function bootstrapEnvironmentProblems(
 
   if (github) {
     for (const env of environments) {
-      if (env.endsWith(GITHUB_PLAN_ENVIRONMENT_SUFFIX))
-        out.push(
-          configInvalidValue(
-            "context.bootstrap.github",
-            `is set, and environment "${env}" ends in "${GITHUB_PLAN_ENVIRONMENT_SUFFIX}": its GitHub ` +
-              `environment would be the one the plan jobs of "${env.slice(0, -GITHUB_PLAN_ENVIRONMENT_SUFFIX.length)}" run in`,
-            `rename secrets/${env}/ (and any entry for it in context.bootstrap.environments), or remove "context.bootstrap.github"`,
-          ),
-        );
       const role = githubDeployRoleName(env);
       if (role.length > IAM_ROLE_NAME_MAX_LENGTH)
         out.push(
