@@ -165,7 +165,7 @@ export function publishOutput(staging: string, outdir: string): PublishResult {
     killPoint("removed-one");
   }
   warnings.push(...recoverLeftovers(outdir));
-  return { generation, warnings };
+  return { generation, warnings: [...new Set(warnings)] }; // a leftover that resists is named once
 }
 
 /** The generation folder `outdir` links to, "directory" for a real folder, "none" when there is none. */

@@ -127,11 +127,15 @@ function buildAndSynth(
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
-export function runSynth(root: string, log: Pick<Console, "log" | "error"> = console): number {
+export function runSynth(
+  root: string,
+  log: Pick<Console, "log" | "error"> = console,
+  options: SynthOptions = {},
+): number {
   let result: SynthResult;
   try {
     // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (token-stack-traces.ts).
-    result = withoutTokenStackTraces(() => synthesizeRepo(root));
+    result = withoutTokenStackTraces(() => synthesizeRepo(root, options));
   } catch (e) {
     if (e instanceof OutputLockedError) {
       log.error(`synth refused: ${e.message}. Nothing was written.`);
