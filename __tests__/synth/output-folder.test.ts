@@ -155,6 +155,32 @@ describe("the lock between synths", () => {
   });
 });
 
+describe("the lock on a file system without hard links", () => {
+  it("is taken with O_EXCL instead, and still refuses while held", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs: typeof fs = require("fs");
+    const spy = jest.spyOn(nodeFs, "linkSync").mockImplementation(() => {
+      throw Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" });
+    });
+    try {
+      const r = synthesizeRepo(root, { outdir: "cdktf.out" });
+      expect(r).toMatchObject({ synthesized: true, warnings: [] });
+      expect(fs.existsSync(lockPathFor(r.outdir))).toBe(false);
+      const owner = {
+        pid: process.pid,
+        host: os.hostname(),
+        started: "2026-12-02T10:00:00.000Z",
+        nonce: "n",
+      };
+      fs.writeFileSync(lockPathFor(r.outdir), JSON.stringify(owner));
+      expect(() => synthesizeRepo(root, { outdir: "cdktf.out", lockWaitMs: 100 })).toThrow(OutputLockedError);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe("leftovers, Terraform's files and saved plans", () => {
   it("removes staging folders and links of killed runs and rescues Terraform's files from older generations", () => {
     const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);

@@ -60,7 +60,11 @@ export function acquireOutputLock(outdir: string, options: OutputLockOptions = {
         fs.linkSync(temp, lockPath);
         break;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "EEXIST") {
+          if (!NO_HARD_LINKS.has(code ?? "")) throw e;
+          if (createExclusive(lockPath, content)) break;
+        }
       }
       const holder = readOwner(lockPath);
       if (holder === "gone") continue;
@@ -90,6 +94,23 @@ export function acquireOutputLock(outdir: string, options: OutputLockOptions = {
       // already gone
     }
   };
+}
+
+/** link(2) errors of file systems without hard links: the lock is then created with O_EXCL instead. */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+/**
+ * Creates the lock with O_EXCL, then writes it: false when it exists. An empty lock left by a kill in
+ * between is never judged stale (the refusal names the file to delete).
+ */
+function createExclusive(lockPath: string, content: string): boolean {
+  try {
+    fs.writeFileSync(lockPath, content, { flag: "wx", mode: 0o644 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  }
 }
 
 /** True when the process that wrote a lock temp file or lock (`pid`, on this host) is no longer running. */
