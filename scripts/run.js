@@ -22,9 +22,10 @@ const outfile = path.join(
   "sops-secrets",
   entry.replace(/[\\/]/g, "_").replace(/\.ts$/, ".js"),
 );
-esbuild.buildSync({
+const built = esbuild.buildSync({
   entryPoints: [path.resolve(projectRoot, entry)],
   outfile,
+  write: false,
   bundle: true,
   packages: "external",
   platform: "node",
@@ -33,6 +34,13 @@ esbuild.buildSync({
   sourcemap: "inline",
   logLevel: "error",
 });
+// Written under a temporary name and renamed into place, so that two runs at once (two synths) never
+// load a file the other is half-way through writing.
+const fs = require("fs");
+fs.mkdirSync(path.dirname(outfile), { recursive: true });
+const temp = `${outfile}.${process.pid}.tmp`;
+fs.writeFileSync(temp, built.outputFiles[0].contents);
+fs.renameSync(temp, outfile);
 // The entry point sees its own arguments as if it had been started directly.
 process.argv = [process.argv[0], path.resolve(projectRoot, entry), ...process.argv.slice(3)];
 require(outfile);

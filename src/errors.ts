@@ -176,3 +176,32 @@ export function secretFileNotUtf8(path: string): Diagnostic {
     fix: `restore it from Git, or re-create it with \`sops edit ${path}\``,
   };
 }
+
+/**
+ * The output folder (cdktf.json `output`, `cdktf --output`, $CDKTF_OUTDIR) is one synth must not replace:
+ * refused before anything is written or deleted.
+ */
+export function outputFolderRefused(displayPath: string, problem: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "error",
+    path: displayPath,
+    message: `cannot be the output folder: ${problem}`,
+    fix: "set the output folder ($CDKTF_OUTDIR, `cdktf --output`, cdktf.json `output`) to a folder of its own outside secrets/ that Git does not track, such as the default cdktf.out",
+  };
+}
+
+/** Another synth holds the output folder's lock (src/synth/output-lock.ts). */
+export function outputLockedMessage(
+  lockPath: string,
+  owner: { readonly pid: number; readonly host: string; readonly started: string } | undefined,
+  waitedMs: number,
+): string {
+  const who = owner
+    ? `another synth (pid ${owner.pid} on ${owner.host}, started ${owner.started})`
+    : "a lock file synth did not write";
+  return (
+    `${who} holds ${lockPath} and did not finish within ${Math.round(waitedMs / 1000)} s. ` +
+    `Run synth again once it has finished; if no synth is running, delete ${lockPath}`
+  );
+}

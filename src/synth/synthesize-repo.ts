@@ -14,7 +14,15 @@ import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { copyProviderLock } from "../stacks/provider-lock";
-import { makeStagingDir, publishOutput } from "./publish-output";
+import { acquireOutputLock, OutputLockedError } from "./output-lock";
+import { outputFolderProblem } from "./output-folder";
+import {
+  addFoldersTheCdktfCliRemoves,
+  killPoint,
+  makeStagingDir,
+  publishOutput,
+  recoverLeftovers,
+} from "./publish-output";
 import { withoutTokenStackTraces } from "./token-stack-traces";
 
 export interface SynthOptions extends AnalyzeOptions {
@@ -25,6 +33,8 @@ export interface SynthOptions extends AnalyzeOptions {
   readonly outdir?: string;
   /** Render HCL instead of JSON (`cdktf synth --hcl` sets SYNTH_HCL_OUTPUT). @default false */
   readonly hclOutput?: boolean;
+  /** How long to wait for another synth of the same output folder (output-lock.ts). @default 60000 */
+  readonly lockWaitMs?: number;
 }
 
 export interface SynthResult {
@@ -33,24 +43,39 @@ export interface SynthResult {
   readonly synthesized: boolean;
   /** Absolute output folder. */
   readonly outdir: string;
+  /** Clean-up that failed after the output was published (it is published all the same). */
+  readonly warnings: readonly string[];
 }
 
 export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthResult {
   const outdir = path.resolve(root, options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
   const analysis = analyzeRepo(root, options);
-  if (!analysis.config || hasErrors(analysis.diagnostics)) return { analysis, synthesized: false, outdir };
+  const refused = { analysis, synthesized: false, outdir, warnings: [] };
+  if (!analysis.config || hasErrors(analysis.diagnostics)) return refused;
   const { config } = analysis;
+  const badOutdir = outputFolderProblem(root, outdir);
+  if (badOutdir)
+    return { ...refused, analysis: { ...analysis, diagnostics: [...analysis.diagnostics, badOutdir] } };
 
-  // Only now, once nothing can refuse any more, is anything written: into a staging folder, published
-  // when complete (see publish-output.ts).
-  const staging = makeStagingDir(outdir);
+  // Only now, once nothing can refuse any more, is anything written: one synth at a time, into a staging
+  // folder, published as a whole when complete (see publish-output.ts).
+  const release = acquireOutputLock(outdir, { waitMs: options.lockWaitMs });
   try {
-    buildAndSynth(root, outdir, staging, analysis, config, options);
-    publishOutput(staging, outdir);
+    killPoint("locked");
+    const warnings = recoverLeftovers(outdir);
+    const staging = makeStagingDir(outdir);
+    try {
+      buildAndSynth(root, outdir, staging, analysis, config, options);
+      addFoldersTheCdktfCliRemoves(staging, outdir);
+      killPoint("staged");
+      warnings.push(...publishOutput(staging, outdir).warnings);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    return { analysis, synthesized: true, outdir, warnings };
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    release();
   }
-  return { analysis, synthesized: true, outdir };
 }
 
 function buildAndSynth(
@@ -105,13 +130,22 @@ function buildAndSynth(
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
-export function runSynth(root: string, log: Pick<Console, "log" | "error"> = console): number {
+export function runSynth(
+  root: string,
+  log: Pick<Console, "log" | "error"> = console,
+  options: SynthOptions = {},
+): number {
   let result: SynthResult;
   try {
     // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (token-stack-traces.ts).
-    result = withoutTokenStackTraces(() => synthesizeRepo(root));
+    result = withoutTokenStackTraces(() => synthesizeRepo(root, options));
   } catch (e) {
+    if (e instanceof OutputLockedError) {
+      log.error(`synth refused: ${e.message}. Nothing was written.`);
+      return 1;
+    }
     // A bug, not bad input (bad input ends in diagnostics). Messages of this code never hold values.
+    // Everything that can throw runs before the new output is published (publish-output.ts), so:
     log.error(
       `synth failed: ${(e as Error).message}. Nothing was written (the previous output is unchanged).`,
     );
@@ -126,6 +160,7 @@ export function runSynth(root: string, log: Pick<Console, "log" | "error"> = con
     );
     return 1;
   }
+  for (const w of result.warnings) log.error(`warning: ${w}`);
   const envs = result.analysis.environments;
   const rel = path.relative(root, result.outdir) || ".";
   // The same condition buildAndSynth writes the bootstrap stack on: count every stack written.
