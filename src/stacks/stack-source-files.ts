@@ -13,8 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Construct } from "constructs";
 import { ISynthesisSession, TerraformStack } from "cdktf";
-// Not re-exported by the package index; the same hook TerraformAsset uses.
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { addCustomSynthesis } from "../cdktf/internals";
 
 /** The folder inside a stack directory that holds the copies. */
 export const STACK_SOURCES_DIR = "secrets";

@@ -6,14 +6,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
-import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { makeStagingDir, publishOutput } from "./publish-output";
-import { withoutTokenStackTraces } from "./token-stack-traces";
+import { StackSynthesizer } from "../cdktf/internals";
+import { withoutTokenStackTraces } from "../cdktf/token-stack-traces";
 
 export interface SynthOptions extends AnalyzeOptions {
   /**
@@ -105,7 +105,7 @@ function buildAndSynth(
 export function runSynth(root: string, log: Pick<Console, "log" | "error"> = console): number {
   let result: SynthResult;
   try {
-    // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (token-stack-traces.ts).
+    // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (src/cdktf/token-stack-traces.ts).
     result = withoutTokenStackTraces(() => synthesizeRepo(root));
   } catch (e) {
     // A bug, not bad input (bad input ends in diagnostics). Messages of this code never hold values.
