@@ -5,14 +5,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App } from "cdktf";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
 import { ProjectConfig, settingsFor } from "../config/config";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { makeStagingDir, publishOutput } from "./publish-output";
-import { StackSynthesizer } from "../cdktf/internals";
+import { StackByStackSynth } from "../cdktf/stack-by-stack";
 import { withoutTokenStackTraces } from "../cdktf/token-stack-traces";
 
 export interface SynthOptions extends AnalyzeOptions {
@@ -59,22 +58,19 @@ function buildAndSynth(
   config: ProjectConfig,
   options: SynthOptions,
 ): void {
-  const app = new App({
-    outdir: staging,
-    stackTraces: false,
-    ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }),
-  });
+  // One App per stack: only one stack's constructs are in memory at a time (src/cdktf/stack-by-stack.ts).
+  const synth = new StackByStackSynth({ outdir: staging, hclOutput: options.hclOutput });
   for (const env of analysis.environments) {
     const stackDir = path.join(outdir, "stacks", env.name);
-    const stack = new EnvironmentStack(app, env.name, {
-      settings: env.settings,
-      backend: config.backend,
-      secrets: env.secrets,
-      projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
-    });
-    // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
-    if (options.hclOutput !== undefined)
-      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    synth.add(
+      (app) =>
+        new EnvironmentStack(app, env.name, {
+          settings: env.settings,
+          backend: config.backend,
+          secrets: env.secrets,
+          projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
+        }),
+    );
   }
   const { bootstrap, backend } = config;
   if (bootstrap && backend.type === "s3" && analysis.discovery) {
@@ -84,21 +80,22 @@ function buildAndSynth(
       ...analysis.discovery.emptyEnvironments,
     ];
     const stackDir = path.join(outdir, "stacks", "bootstrap");
-    const stack = new BootstrapStack(app, {
-      environments: folders,
-      settings: bootstrap,
-      backend,
-      region: config.defaults.region,
-      tags: config.defaults.tags,
-      environmentSettings: Object.fromEntries(
-        [...folders, ...bootstrap.environments].map((env) => [env, settingsFor(config, env)]),
-      ),
-      localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
-    });
-    if (options.hclOutput !== undefined)
-      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    synth.add(
+      (app) =>
+        new BootstrapStack(app, {
+          environments: folders,
+          settings: bootstrap,
+          backend,
+          region: config.defaults.region,
+          tags: config.defaults.tags,
+          environmentSettings: Object.fromEntries(
+            [...folders, ...bootstrap.environments].map((env) => [env, settingsFor(config, env)]),
+          ),
+          localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
+        }),
+    );
   }
-  app.synth();
+  synth.finish();
 }
 
 /** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
