@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App, TerraformStack } from "cdktf";
+import { App, Manifest, TerraformStack } from "cdktf";
 import {
   addCustomSynthesis,
   FENCED_CDKTF_VERSION,
@@ -131,6 +131,16 @@ describe("the cdktf version fence", () => {
       const uses = fs.readFileSync(path.join(cdktfLib, f), "utf8").match(/.*\.preparing\b.*/g) ?? [];
       for (const line of uses) expect(line).toMatch(/preparing: options\.preparing/);
     }
+  });
+
+  it("still writes manifest.json from the Manifest's stacks record (what stack-by-stack.ts merges)", () => {
+    expect(normalized(Manifest.prototype.buildManifest)).toBe(
+      "buildManifest() { return { version: this.version, stacks: this.stacks, }; }",
+    );
+    expect(normalized(Manifest.prototype.writeToFile)).toBe(
+      "writeToFile() { fs.writeFileSync(path.join(this.outdir, Manifest.fileName), " +
+        "stringify(this.buildManifest(), { space: 2 })); }",
+    );
   });
 
   it("still needs both HCL mends: required_version is misrendered, ephemeral blocks are dropped", () => {
