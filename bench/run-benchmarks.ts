@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- options]`: generates synthetic repositories, measures synth, check and the floors in
- * fresh child processes, prints the tables and writes docs/BENCHMARKS.md. See docs/BENCHMARKS.md.
+ * fresh child processes, prints the tables and writes them into docs/BENCHMARKS.md (between its
+ * bench:begin / bench:end markers). See docs/BENCHMARKS.md.
  *
  *   --quick          100 and 1,000 files only, 1 run each, no profile; writes .bench/BENCHMARKS.quick.md
  *   --runs N         runs per figure (default 3; 1 with --quick)
@@ -17,16 +18,7 @@ import * as path from "path";
 import { CommandSpec, parseCommandLine, stringOption, usageError } from "../src/cli/command-line";
 import { generateRepo, GeneratedRepo, repoSpec, RepoSpec } from "./generate-repo";
 import { Command, ensurePreload, loadAverage, measureAll, runOnce } from "./measure";
-import { summarizeProfile } from "./profile";
-import {
-  BenchReport,
-  LABELS,
-  Machine,
-  renderConsole,
-  renderMarkdown,
-  RepoResult,
-  StaticCheck,
-} from "./report";
+import { BenchReport, LABELS, renderMarkdown, RepoResult, spliceGenerated, StaticCheck } from "./report";
 
 interface Options {
   readonly quick: boolean;
@@ -105,10 +97,10 @@ export function parseArgs(argv: readonly string[]): Options | { readonly help: s
 export function specsFor(quick: boolean): RepoSpec[] {
   return quick
     ? [repoSpec(100, 10), repoSpec(1_000, 10)]
-    : [repoSpec(100, 10), repoSpec(1_000, 10), repoSpec(10_000, 10), repoSpec(10_000, 50)];
+    : [repoSpec(1_000, 10), repoSpec(10_000, 10), repoSpec(10_000, 50), repoSpec(50_000, 100)];
 }
 
-function machine(): Machine {
+function machine(): string {
   let cpu = os.cpus()[0]?.model ?? "unknown CPU";
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"));
@@ -116,13 +108,8 @@ function machine(): Machine {
   } catch {
     // not Linux: keep os.cpus()
   }
-  return {
-    cpu,
-    cores: os.cpus().length,
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  };
+  const memoryGb = Math.round(os.totalmem() / 2 ** 30);
+  return `${cpu}, ${os.cpus().length} cores, ${memoryGb} GB, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
 /** Evidence that the synth path does no type checking: the launcher is esbuild, and everything uses it. */
@@ -154,6 +141,7 @@ export function staticChecks(projectRoot: string): StaticCheck[] {
   ];
 }
 
+/** Every command on each repository; at 50,000 files only the floor and synth (the linearity check). */
 function commandsFor(repo: GeneratedRepo, projectRoot: string, hasCheck: boolean): Command[] {
   const runJs = path.join(projectRoot, "scripts", "run.js");
   const cwd = repo.root;
@@ -164,6 +152,15 @@ function commandsFor(repo: GeneratedRepo, projectRoot: string, hasCheck: boolean
     cwd,
     before: rm(".floor.out"),
   });
+  const synth: Command = {
+    label: LABELS.synth,
+    args: [runJs, "main.ts"],
+    cwd,
+    // CDKTF_OUTDIR removed: main.ts writes into <repo>/cdktf.out as `npm run synth` would.
+    env: { CDKTF_OUTDIR: undefined },
+    before: rm("cdktf.out"),
+  };
+  if (repo.spec.files > 10_000) return [floor(LABELS.floor, "plain"), synth];
   return [
     { label: LABELS.launcher, args: [runJs, "bench/floors/noop.ts"], cwd },
     { label: LABELS.readParse, args: [runJs, "bench/floors/read-parse.ts"], cwd },
@@ -177,14 +174,7 @@ function commandsFor(repo: GeneratedRepo, projectRoot: string, hasCheck: boolean
     floor(LABELS.floor, "plain"),
     floor(LABELS.floorCopy, "copy"),
     floor(LABELS.floorAsset, "asset"),
-    // CDKTF_OUTDIR removed: main.ts writes into <repo>/cdktf.out as `npm run synth` would.
-    {
-      label: LABELS.synth,
-      args: [runJs, "main.ts"],
-      cwd,
-      env: { CDKTF_OUTDIR: undefined },
-      before: rm("cdktf.out"),
-    },
+    synth,
     // Right after: the same over the output synth just wrote (the edit-synth-plan loop).
     { label: LABELS.synthRerun, args: [runJs, "main.ts"], cwd, env: { CDKTF_OUTDIR: undefined } },
   ];
@@ -277,8 +267,6 @@ function main(): number {
       name: spec.name,
       files: spec.files,
       environments: spec.environments,
-      bytes: repo.bytes,
-      byFormat: repo.byFormat,
       summaries,
       loadBefore,
       loadAfter: loadAverage()[0],
@@ -287,7 +275,6 @@ function main(): number {
       fs.rmSync(path.join(repo.root, d), { recursive: true, force: true });
   }
 
-  let profile: BenchReport["profile"];
   const target = generated.find((r) => r.spec.files === 10_000 && r.spec.environments === 10);
   if (options.profile && target) {
     const dir = path.join(benchDir, "profile");
@@ -302,14 +289,9 @@ function main(): number {
       },
       preload,
     );
-    const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile")) : undefined;
-    if (s.exitCode === 0 && file) {
-      profile = {
-        repo: target.spec.name,
-        summary: summarizeProfile(path.join(dir, file), PROFILE_STEPS, 15),
-      };
-      console.error(`bench: profile written to ${path.relative(projectRoot, path.join(dir, file))}`);
-    } else notes.push(`The CPU profile run failed (exit ${s.exitCode}).`);
+    if (s.exitCode === 0)
+      console.error(`bench: CPU profile of synth (${target.spec.name}) in .bench/profile/`);
+    else notes.push(`The CPU profile run failed (exit ${s.exitCode}).`);
     fs.rmSync(path.join(target.root, "cdktf.out"), { recursive: true, force: true });
   }
 
@@ -317,14 +299,13 @@ function main(): number {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     machine: machine(),
     runs: options.runs,
-    quick: options.quick,
     durationS: (Date.now() - started) / 1000,
     repos,
     staticChecks: staticChecks(projectRoot),
-    profile,
     notes,
   };
-  console.log(renderConsole(report));
+  const markdown = renderMarkdown(report);
+  console.log(markdown);
   // Only a complete run replaces docs/BENCHMARKS.md.
   const defaultOut = options.quick
     ? ".bench/BENCHMARKS.quick.md"
@@ -333,28 +314,10 @@ function main(): number {
       : "docs/BENCHMARKS.md";
   const out = path.resolve(projectRoot, options.out ?? defaultOut);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, renderMarkdown(report));
+  fs.writeFileSync(out, spliceGenerated(fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "", markdown));
   console.error(`bench: wrote ${path.relative(projectRoot, out)} (${Math.round(report.durationS)} s)`);
   return notes.some((n) => n.includes("failed")) ? 1 : 0;
 }
-
-/** Functions whose inclusive time the profile section shows (names as in the bundle and in cdktf). */
-export const PROFILE_STEPS = [
-  "runSynth",
-  "analyzeRepo",
-  "discoverSecrets",
-  "parseSopsFile",
-  "runRules",
-  "EnvironmentStack",
-  "SopsSecret",
-  "synth",
-  "runAllValidations",
-  "toTerraform",
-  "resolve",
-  "captureStackTrace",
-  "write",
-  "buildSync",
-];
 
 if (process.argv[1]?.endsWith("run-benchmarks.ts")) {
   try {

@@ -13,10 +13,12 @@ import { median, Summary } from "../../bench/measure";
 import {
   BenchReport,
   evaluateTargets,
+  GENERATED_BEGIN,
+  GENERATED_END,
   LABELS,
-  renderConsole,
   renderMarkdown,
   RepoResult,
+  spliceGenerated,
 } from "../../bench/report";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
@@ -75,43 +77,69 @@ describe("bench report", () => {
     name: `${files}-files-${environments}-envs`,
     files,
     environments,
-    bytes: files * 1800,
-    byFormat: { json: files * 0.8, yaml: files * 0.1, dotenv: files * 0.1 },
     loadBefore: 0.5,
     loadAfter: 0.7,
     summaries: [
-      summary(LABELS.synth, 1100 * scale, 400),
+      summary(LABELS.synth, 900 * scale, 260),
       summary(LABELS.floor, 1000 * scale, 280),
-      summary(LABELS.floorCopy, 1050 * scale, 285),
       summary(LABELS.check, 300 * scale, 100),
       summary(LABELS.readParse, 100 * scale, 70),
     ],
   });
   const report: BenchReport = {
     date: "2026-01-01T00:00:00Z",
-    machine: { cpu: "Test CPU", cores: 2, memoryGb: 24, node: "v20.0.0", os: "Linux" },
+    machine: "Test CPU, 2 cores, 24 GB, Linux, Node v20.0.0",
     runs: 3,
-    quick: false,
     durationS: 42,
-    repos: [repo(1_000, 10, 1), repo(10_000, 10, 10), repo(10_000, 50, 10)],
+    // 50,000 files at 6× the 10,000-file time: 1.2× per file, just within the limit.
+    repos: [
+      repo(10_000, 10, 10),
+      {
+        ...repo(10_000, 50, 10),
+        summaries: [summary(LABELS.synth, 11_000, 300), summary(LABELS.floor, 10_000, 280)],
+      },
+      repo(50_000, 100, 60),
+    ],
     staticChecks: [{ name: "scripts/run.js transpiles with esbuild", ok: true, detail: "esbuild.buildSync" }],
     notes: ["a note"],
   };
 
-  it("evaluates the targets", () => {
-    const verdicts = Object.fromEntries(evaluateTargets(report).map((t) => [t.target, t.verdict]));
-    expect(Object.values(verdicts)).toEqual(["pass", "miss", "pass", "pass", "pass"]);
+  it("evaluates the targets against the floors", () => {
+    const targets = evaluateTargets(report);
+    expect(targets.map((t) => [t.target, t.verdict])).toEqual([
+      ["synth wall time / bare-cdktf floor, 10,000 files", "miss"],
+      ["synth peak RSS / bare-cdktf floor, 10,000 files", "miss"],
+      ["synth wall time per file, 50,000 files / 10,000 files (10 envs)", "pass"],
+      ["check wall time / read-and-parse floor, 10,000 files", "not measured"],
+    ]);
+    expect(targets[0].measured).toEqual([
+      { where: "10 envs", value: 0.9 },
+      { where: "50 envs", value: 1.1 },
+    ]);
+    expect(targets[2].measured[0].value).toBeCloseTo(1.2);
   });
 
-  it("renders the console table and the Markdown report", () => {
-    const text = renderConsole(report);
-    expect(text).toContain("synth / floor (wall)");
-    expect(text).toContain("1.10×");
+  it("renders the Markdown tables", () => {
     const md = renderMarkdown(report);
-    expect(md).toContain("# Benchmarks");
     expect(md).toContain("Test CPU, 2 cores, 24 GB");
-    expect(md).toContain("| 10,000 / 50 |");
-    expect(md).toContain("**miss**");
+    expect(md).toContain(
+      "| 10,000 / 10 | synth | 9.00 s | 8.10 s – 9.90 s | 9.00 s | 260 MB | 0.90× / 0.93× | 3 |",
+    );
+    expect(md).toContain(
+      "| synth wall time / bare-cdktf floor, 10,000 files | ≤ 1.00× | 0.90× (10 envs), 1.10× (50 envs) | **miss** |",
+    );
+    expect(md).toContain("- ✓ no type checking: scripts/run.js transpiles with esbuild (esbuild.buildSync)");
+    expect(md).toContain("- a note");
+  });
+
+  it("replaces only the generated part of docs/BENCHMARKS.md", () => {
+    const doc = `# Benchmarks\n\nby hand\n\n${GENERATED_BEGIN}\nold\n${GENERATED_END}\n\n## Also by hand\n`;
+    expect(spliceGenerated(doc, "new")).toBe(
+      `# Benchmarks\n\nby hand\n\n${GENERATED_BEGIN}\n\nnew\n\n${GENERATED_END}\n\n## Also by hand\n`,
+    );
+    expect(spliceGenerated("", "new")).toBe(
+      `# Benchmarks\n\n${GENERATED_BEGIN}\n\nnew\n\n${GENERATED_END}\n`,
+    );
   });
 
   it("takes the median", () => {

@@ -4,6 +4,8 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { appendHclBlocks, mendRequiredVersion } from "../cdktf/hcl-fixups";
+import { prepareStackWithoutCrossStackReferences } from "../cdktf/prepare-stack";
 import { BackendConfig, EnvironmentSettings } from "../config/config";
 import { SecretPlan } from "../analysis/analyze-repo";
 import { EphemeralSopsFile } from "./ephemeral-sops-file";
@@ -86,23 +88,19 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
-  /**
-   * cdktf 0.21's HCL renderer drops blocks it does not know (ephemeral) and renders extra `terraform`
-   * attributes as `0 = "required_version"`: mend both, and fail loudly if the output is not as expected.
-   */
+  /** Skips cdktf's preparing resolve pass: this stack references no other stack (src/cdktf/prepare-stack.ts). */
+  public prepareStack(): void {
+    prepareStackWithoutCrossStackReferences(this, () => super.prepareStack());
+  }
+
+  /** cdktf 0.21's HCL renderer needs two mends here (src/cdktf/hcl-fixups.ts). */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
-    let hcl = result.hcl;
-    if (this.writeOnly) {
-      const broken = /^[ \t]*0 = "required_version"$/m;
-      if (!broken.test(hcl))
-        throw new Error("cdktf HCL output changed: cannot place required_version; use JSON output");
-      hcl = hcl.replace(broken, `required_version = "${WRITE_ONLY_TERRAFORM_VERSION}"`);
-    }
+    const hcl = this.writeOnly ? mendRequiredVersion(result.hcl, WRITE_ONLY_TERRAFORM_VERSION) : result.hcl;
     const ephemeral = this.node
       .findAll()
       .filter((c): c is EphemeralSopsFile => c instanceof EphemeralSopsFile)
       .map((e) => e.renderHcl());
-    return { ...result, hcl: ephemeral.length ? `${hcl}\n\n${ephemeral.join("\n\n")}\n` : hcl };
+    return { ...result, hcl: appendHclBlocks(hcl, ephemeral) };
   }
 }

@@ -11,6 +11,7 @@
 import { Construct } from "constructs";
 import { Fn, ref, TerraformElement, TerraformStack, Token } from "cdktf";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { renderHclBlock } from "../cdktf/hcl-fixups";
 import { SopsInputType } from "./sops-provider";
 
 export interface EphemeralSopsFileConfig {
@@ -114,8 +115,7 @@ export class EphemeralSopsFile extends TerraformElement {
   }
 
   public renderHcl(): string {
-    const lines = Object.entries(this.attributes()).map(([k, v]) => `  ${k} = ${hclString(v)}`);
-    return [`ephemeral "sops_file" "${this.friendlyUniqueId}" {`, ...lines, "}"].join("\n");
+    return renderHclBlock("ephemeral", ["sops_file", this.friendlyUniqueId], this.attributes());
   }
 
   private attributes(): Record<string, string> {
@@ -124,10 +124,6 @@ export class EphemeralSopsFile extends TerraformElement {
       ...(this.inputType !== undefined && { input_type: this.inputType }),
     };
   }
-}
-
-function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
 }
 
 export interface WriteOnlySecretVersionProps {

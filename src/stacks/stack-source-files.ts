@@ -8,13 +8,18 @@
  * A plain write of the checked bytes, not a cdktf TerraformAsset: an asset re-reads (and hashes) each file
  * from the repository, so it could publish bytes other than the ones the rules saw, and it costs at least as
  * much (docs/BENCHMARKS.md, "floor: bare cdktf + TerraformAsset").
+ *
+ * Not a hard link: a later in-place edit of the source would change the published copy too. Not a reflink
+ * (`copyFileSync` with COPYFILE_FICLONE) either: it copies whatever the source holds at that moment, not the
+ * bytes that were checked, and on ext4 it falls back to a plain copy anyway. Writing the Buffer read for the
+ * checks costs one open, write and close per file; the time goes into creating the files, which any other way
+ * of making 10,000 independent files pays as well (tested in __tests__/stacks/stack-source-files.test.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Construct } from "constructs";
 import { ISynthesisSession, TerraformStack } from "cdktf";
-// Not re-exported by the package index; the same hook TerraformAsset uses.
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { addCustomSynthesis } from "../cdktf/internals";
 
 /** The folder inside a stack directory that holds the copies. */
 export const STACK_SOURCES_DIR = "secrets";

@@ -5,8 +5,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App } from "cdktf";
-import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { stateBackendFor } from "../bootstrap/bootstrap-names";
@@ -23,7 +21,8 @@ import {
   publishOutput,
   recoverLeftovers,
 } from "./publish-output";
-import { withoutTokenStackTraces } from "./token-stack-traces";
+import { StackByStackSynth } from "../cdktf/stack-by-stack";
+import { withoutTokenStackTraces } from "../cdktf/token-stack-traces";
 
 export interface SynthOptions extends AnalyzeOptions {
   /**
@@ -86,22 +85,19 @@ function buildAndSynth(
   config: ProjectConfig,
   options: SynthOptions,
 ): void {
-  const app = new App({
-    outdir: staging,
-    stackTraces: false,
-    ...(options.hclOutput !== undefined && { hclOutput: options.hclOutput }),
-  });
+  // One App per stack: only one stack's constructs are in memory at a time (src/cdktf/stack-by-stack.ts).
+  const synth = new StackByStackSynth({ outdir: staging, hclOutput: options.hclOutput });
   for (const env of analysis.environments) {
     const stackDir = path.join(outdir, "stacks", env.name);
-    const stack = new EnvironmentStack(app, env.name, {
-      settings: env.settings,
-      backend: stateBackendFor(config.backend, config.bootstrap),
-      secrets: env.secrets,
-      projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
-    });
-    // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
-    if (options.hclOutput !== undefined)
-      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    synth.add(
+      (app) =>
+        new EnvironmentStack(app, env.name, {
+          settings: env.settings,
+          backend: stateBackendFor(config.backend, config.bootstrap),
+          secrets: env.secrets,
+          projectRootFromStack: path.relative(stackDir, root).split(path.sep).join("/") || ".",
+        }),
+    );
   }
   const { bootstrap, backend } = config;
   if (bootstrap && backend.type === "s3" && analysis.discovery) {
@@ -111,21 +107,22 @@ function buildAndSynth(
       ...analysis.discovery.emptyEnvironments,
     ];
     const stackDir = path.join(outdir, "stacks", "bootstrap");
-    const stack = new BootstrapStack(app, {
-      environments: folders,
-      settings: bootstrap,
-      backend,
-      region: config.defaults.region,
-      tags: config.defaults.tags,
-      environmentSettings: Object.fromEntries(
-        [...folders, ...bootstrap.environments].map((env) => [env, settingsFor(config, env)]),
-      ),
-      localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
-    });
-    if (options.hclOutput !== undefined)
-      stack.synthesizer = new StackSynthesizer(stack, false, options.hclOutput);
+    synth.add(
+      (app) =>
+        new BootstrapStack(app, {
+          environments: folders,
+          settings: bootstrap,
+          backend,
+          region: config.defaults.region,
+          tags: config.defaults.tags,
+          environmentSettings: Object.fromEntries(
+            [...folders, ...bootstrap.environments].map((env) => [env, settingsFor(config, env)]),
+          ),
+          localStatePath: `${path.relative(stackDir, root).split(path.sep).join("/") || "."}/terraform.bootstrap.tfstate`,
+        }),
+    );
   }
-  app.synth();
+  synth.finish();
   copyProviderLock(root, path.join(staging, "stacks"));
 }
 
@@ -137,7 +134,7 @@ export function runSynth(
 ): number {
   let result: SynthResult;
   try {
-    // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (token-stack-traces.ts).
+    // Skips cdktf's per-token stack traces: ~30 % of synth's time at 10,000 secrets (src/cdktf/token-stack-traces.ts).
     result = withoutTokenStackTraces(() => synthesizeRepo(root, options));
   } catch (e) {
     if (e instanceof OutputLockedError) {
