@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { escapeRawHclStrings } from "../../src/bootstrap/hcl-quoted-strings";
+import { escapeRawHclStrings } from "../../src/cdktf/hcl-quoted-strings";
 import { synthesizeRepo } from "../../src/synth/synthesize-repo";
 import { makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
 

@@ -30,7 +30,7 @@ import {
   StatePrefixAccess,
 } from "./bootstrap-policies";
 import { bootstrapEnvironmentProblems } from "./bootstrap-checks";
-import { escapeRawHclStrings } from "./hcl-quoted-strings";
+import { escapeRawHclStrings } from "../cdktf/hcl-quoted-strings";
 import { FailedDecryptAlarm } from "./failed-decrypt-alarm";
 import { ArnContext, kmsKeyGrant } from "./kms-key-reference";
 import { SopsEnvironmentKeys } from "./sops-environment-keys";
@@ -259,7 +259,7 @@ export class BootstrapStack extends TerraformStack {
     });
   }
 
-  /** cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped: see hcl-quoted-strings.ts. */
+  /** cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped: see src/cdktf/hcl-quoted-strings.ts. */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
     return { ...result, hcl: escapeRawHclStrings(result.hcl) };
