@@ -3,39 +3,27 @@
  * changes to sops-shaped files (test-support/sops-shaped-file.ts). Only ciphertext is ever written,
  * except where a test makes a plaintext leak on purpose.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse as yamlParse, stringify as yamlStringify } from "yaml";
 import { ShapedRandom, shapedCiphertext } from "../../test-support/sops-shaped-file";
+import { git, makeTempDir, writeRepo } from "../../test-support/temp-repo";
 
+/** A git repository with commits, built on the one test repository builder (test-support/temp-repo.ts). */
 export class TempRepo {
   readonly root: string;
 
   constructor(context: Record<string, unknown> = {}) {
-    this.root = fs.mkdtempSync(path.join(os.tmpdir(), "sops-review-"));
-    this.git("init", "-q", "-b", "main");
-    this.write(
-      "cdktf.json",
-      JSON.stringify({ language: "typescript", app: "true", context }, null, 2) + "\n",
+    this.root = writeRepo(
+      makeTempDir("sops-review-"),
+      {},
+      { context, cdktfJson: { language: "typescript", app: "true" }, sopsYaml: false, gitignore: false },
     );
+    this.git("init", "-q", "-b", "main");
   }
 
   git(...args: string[]): string {
-    return execFileSync(
-      "git",
-      [
-        "-c",
-        "user.email=review-test@example.com",
-        "-c",
-        "user.name=Review Test",
-        "-c",
-        "commit.gpgsign=false",
-        ...args,
-      ],
-      { cwd: this.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-    );
+    return git(this.root, ...args);
   }
 
   write(file: string, content: string): void {
