@@ -389,7 +389,8 @@ export function bootstrapEnvironments(folders: readonly string[], settings: Boot
 }
 
 /**
- * The bootstrap stack creates the S3 state bucket: with `context.backend.type` "local" there is none to create.
+ * The bootstrap stack creates the S3 state bucket: with `context.backend.type` "local" or "cloud" there is none
+ * to create (and its state key and bucket policy would protect nothing).
  * Call it when `parseBootstrapConfig` returned settings.
  */
 export function checkBootstrapBackend(backend: BackendConfig): Diagnostic[] {
@@ -397,7 +398,10 @@ export function checkBootstrapBackend(backend: BackendConfig): Diagnostic[] {
   return [
     configInvalidValue(
       AT,
-      'is set, but "context.backend.type" is "local": the bootstrap stack creates the S3 state bucket',
+      `is set, but "context.backend.type" is "${backend.type}": the bootstrap stack creates the S3 state bucket` +
+        (backend.type === "cloud"
+          ? " and its key, and HCP Terraform keeps the state (see docs/hcp-terraform.md for the keys and roles to create)"
+          : ""),
       'set "context.backend" to { "type": "s3", "bucket": "<name>" }, or remove "context.bootstrap"',
     ),
   ];
