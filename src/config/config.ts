@@ -38,6 +38,11 @@ export interface EnvironmentSettings {
    * @default "6.25.0" (the version the @cdktf/provider-aws bindings are generated for)
    */
   readonly awsProviderVersion: string;
+  /**
+   * Per environment only (`environments.<env>.adopt`): logical name → ARN of an existing secret that the stack
+   * imports instead of creating (docs/adoption.md). @default - none: every secret is created
+   */
+  readonly adopt?: Readonly<Record<string, string>>;
 }
 
 export type BackendConfig = S3BackendConfig | LocalBackendConfig | CloudBackendConfig;

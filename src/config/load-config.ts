@@ -86,7 +86,12 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
   // No prototype: an environment named `constructor` or `toString` is an ordinary key.
   const environments = Object.create(null) as Record<string, Partial<EnvironmentSettings>>;
   for (const [env, overrides] of Object.entries(context.environments ?? {}))
-    environments[env] = settingsOf(overrides);
+    environments[env] = {
+      ...settingsOf(overrides),
+      ...(overrides.adopt !== undefined && {
+        adopt: Object.assign(Object.create(null) as Record<string, string>, overrides.adopt),
+      }),
+    };
   return {
     defaults,
     backend: backendOf(context.backend, defaults.region),

@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { bootstrapSchema } from "../bootstrap/bootstrap-config";
 import { isObject } from "../util/is-object";
+import { SECRET_ARN } from "./adoption";
 import {
   AWS_REGION,
   DYNAMODB_TABLE,
@@ -174,7 +175,26 @@ export const settingsShape = {
     .optional(),
 };
 
-const environmentSettings = strict(settingsShape, "an object of settings");
+const adopt = keyed(
+  keyName(/^[^\0]+$/, 1024, () => undefined),
+  text(
+    SECRET_ARN,
+    "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-XXXXXX)",
+  ),
+  "an object from logical names to secret ARNs",
+);
+
+const environmentSettings = strict(
+  {
+    ...settingsShape,
+    adopt: adopt
+      .describe(
+        "Existing secrets to import instead of create: logical name → secret ARN (docs/adoption.md). Environment only.",
+      )
+      .optional(),
+  },
+  "an object of settings",
+);
 
 const environmentKey = keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
   const problem = environmentNameProblem(env);
