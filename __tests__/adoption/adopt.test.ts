@@ -126,6 +126,19 @@ describe("environments.<env>.adopt: import existing secrets", () => {
         assumeRoleArn: `arn:aws:iam::${ACCOUNT}:role/deploy`,
       }),
     ).toEqual([expect.stringContaining(`names a secret with account 210987654321, not ${ACCOUNT}`)]);
+    // ... or from context.bootstrap.accounts (multi-account bootstrap).
+    expect(
+      refused({
+        bootstrap: {
+          accountId: "111111111111",
+          accounts: { production: { assumeRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` } },
+        },
+        backend: { bucket: "acme-state" },
+        environments: {
+          production: { adopt: { app: arnOf("production/app", "us-east-1", "111111111111") } },
+        },
+      }).map((e) => e.message),
+    ).toEqual([expect.stringContaining(`names a secret with account 111111111111, not ${ACCOUNT}`)]);
     // With the name template changed to the existing names, the same ARN is accepted.
     synth({
       environments: { production: { secretNameTemplate: "prod/{name}", adopt: { app: arnOf("prod/app") } } },

@@ -71,7 +71,10 @@ export const configCrossChecks: Rule = {
           environment: env,
           settings,
           logicalNames: new Set(files.map((f) => f.name)),
-          accountId: deployAccountOf(settings.assumeRoleArn) ?? context.config.bootstrap?.accountId,
+          accountId:
+            deployAccountOf(settings.assumeRoleArn) ??
+            context.config.bootstrap?.accounts[env]?.accountId ??
+            context.config.bootstrap?.accountId,
         }),
       );
     }
