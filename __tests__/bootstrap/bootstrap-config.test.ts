@@ -28,6 +28,7 @@ describe("parseBootstrapConfig", () => {
     expect(parseBootstrapConfig(true)).toEqual({ settings: DEFAULT_BOOTSTRAP_SETTINGS, diagnostics: [] });
     expect(DEFAULT_BOOTSTRAP_SETTINGS).toEqual({
       environments: [],
+      accounts: {},
       keyDeletionWindowInDays: 30,
       stateBucketNoncurrentVersionDays: 90,
       monitoring: true,
@@ -64,6 +65,7 @@ describe("parseBootstrapConfig", () => {
     expect(diagnostics).toEqual([]);
     expect(settings).toEqual({
       accountId: "123456789012",
+      accounts: {},
       region: "eu-west-1",
       environments: ["staging"],
       keyDeletionWindowInDays: 7,

@@ -50,7 +50,7 @@ describe("parseContext", () => {
       'context: "context.environments.prod.recoveryWindowInDays" must be an integer, received a string',
     ]);
     expect(messages({ backend: { type: "gcs" } })[0]).toMatch(
-      /context\.backend\.type" must be "s3" or "local"/,
+      /context\.backend\.type" must be "s3", "local" or "cloud"/,
     );
     expect(messages({ backend: { bucket: "Bad_Bucket" } })[0]).toMatch(/context\.backend\.bucket/);
     expect(messages({ replicaRegions: ["us-east-2", "us-east-2"] })[0]).toMatch(

@@ -26,17 +26,40 @@ export function bootstrapConfigProblems(config: ProjectConfig, folders: readonly
   const { bootstrap } = config;
   if (!bootstrap) return [];
   const environments = bootstrapEnvironments(folders, bootstrap);
-  return bootstrapEnvironmentProblems(
-    environments.map((env) => ({
-      env,
-      template: settingsFor(config, env).secretNameTemplate,
-      path:
-        config.environments[env]?.secretNameTemplate !== undefined
-          ? `context.environments.${env}.secretNameTemplate`
-          : "context.secretNameTemplate",
-    })),
-    bootstrap.github !== undefined,
-  );
+  const accountProblems: Diagnostic[] = [];
+  for (const env of Object.keys(bootstrap.accounts))
+    if (!environments.includes(env))
+      accountProblems.push(
+        configInvalidValue(
+          `context.bootstrap.accounts.${env}`,
+          `names environment "${env}", which has no folder under secrets/ and is not in context.bootstrap.environments`,
+          `create secrets/${env}/ (npm run new-env -- ${env}), add "${env}" to context.bootstrap.environments, or remove the entry`,
+        ),
+      );
+  const foreign = Object.values(bootstrap.accounts).some((a) => a.accountId !== bootstrap.accountId);
+  if (foreign && config.backend.type === "s3" && config.backend.dynamodbTable !== undefined)
+    accountProblems.push(
+      configInvalidValue(
+        "context.backend.dynamodbTable",
+        "is set, and context.bootstrap.accounts puts environments in other accounts: their deployers could not " +
+          "reach a lock table in the main account",
+        'remove "context.backend.dynamodbTable" (S3 native locking, use_lockfile, works across accounts)',
+      ),
+    );
+  return [
+    ...accountProblems,
+    ...bootstrapEnvironmentProblems(
+      environments.map((env) => ({
+        env,
+        template: settingsFor(config, env).secretNameTemplate,
+        path:
+          config.environments[env]?.secretNameTemplate !== undefined
+            ? `context.environments.${env}.secretNameTemplate`
+            : "context.secretNameTemplate",
+      })),
+      bootstrap.github !== undefined,
+    ),
+  ];
 }
 
 /** One managed environment's secret name template and the configuration key it comes from. */

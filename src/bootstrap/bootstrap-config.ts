@@ -13,6 +13,7 @@ import {
   ENVIRONMENT_NAME_MAX_LENGTH,
   environmentNameProblem,
   IAM_NAME,
+  IAM_ROLE_ARN,
 } from "../config/names";
 import { reservedKeyDiagnostics } from "../config/reserved-keys";
 import {
@@ -77,6 +78,14 @@ export interface GitHubSettings {
   readonly oidcProviderArn?: string;
 }
 
+/** Where one environment's bootstrap resources live when it is not the main account (multi-account). */
+export interface EnvironmentAccount {
+  /** The role the bootstrap stack's provider for this environment assumes (it may create KMS keys and IAM). */
+  readonly assumeRoleArn: string;
+  /** The environment's account: the role's. */
+  readonly accountId: string;
+}
+
 export interface BootstrapSettings {
   /**
    * The AWS account (12 digits). Makes every ARN literal and lets `npm run new-env` write the alias ARN into
@@ -116,6 +125,11 @@ export interface BootstrapSettings {
   readonly github?: GitHubSettings;
   /** Bucket that receives the state bucket's S3 server access logs. @default - `<backend.bucket>-access-logs` */
   readonly accessLogBucket?: string;
+  /**
+   * Per environment, the account its key, policies, roles and alarms live in (a provider per environment that
+   * assumes the role). The state bucket and its key stay in the main account. @default {} (all in the main account)
+   */
+  readonly accounts: Readonly<Record<string, EnvironmentAccount>>;
 }
 
 export const DEFAULT_KEY_DELETION_WINDOW_IN_DAYS = 30;
@@ -132,6 +146,7 @@ export const DEFAULT_BOOTSTRAP_SETTINGS: BootstrapSettings = {
   failedDecryptThreshold: DEFAULT_FAILED_DECRYPT_THRESHOLD,
   access: {},
   remoteState: false,
+  accounts: {},
 };
 
 const AT = "context.bootstrap";
@@ -141,6 +156,17 @@ const environmentName = checkedText("an environment name", (name) => {
   return problem === undefined
     ? undefined
     : { kind: "invalid", problem: `("${name}") ${problem}`, fix: 'rename or remove "{path}"' };
+});
+
+const environmentKey = keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
+  const problem = environmentNameProblem(env);
+  return problem === undefined
+    ? undefined
+    : {
+        kind: "invalid",
+        problem: `names an invalid environment: "${env}" ${problem}`,
+        fix: 'rename or remove "{path}"',
+      };
 });
 
 function principalList(kind: "role" | "group" | "user") {
@@ -203,108 +229,133 @@ export const bootstrapSchema = z
     [
       flag(),
       refineKey(
-        strict(
-          {
-            accountId: text(AWS_ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"')
-              .describe("The AWS account (12 digits): makes every ARN literal. Default: read at plan time.")
-              .optional(),
-            region: text(AWS_REGION, "an AWS region such as us-east-1")
-              .describe(
-                "Region of the sops keys, the monitoring and the stack's provider. Default: the project's region.",
+        refineKey(
+          strict(
+            {
+              accountId: text(AWS_ACCOUNT_ID, 'a 12-digit AWS account ID such as "123456789012"')
+                .describe("The AWS account (12 digits): makes every ARN literal. Default: read at plan time.")
+                .optional(),
+              region: text(AWS_REGION, "an AWS region such as us-east-1")
+                .describe(
+                  "Region of the sops keys, the monitoring and the stack's provider. Default: the project's region.",
+                )
+                .optional(),
+              environments: list(environmentName, "an array of environment names", (names) => {
+                return duplicates(names, ifString).map((dup) => ({
+                  index: dup.index,
+                  complaint: {
+                    kind: "invalid",
+                    problem: `lists "${dup.key}" twice`,
+                    fix: 'list each environment once in "{parent}"',
+                  },
+                }));
+              })
+                .describe(
+                  "Environments to create keys and policies for in addition to the folders under secrets/.",
+                )
+                .optional(),
+              keyDeletionWindowInDays: integer(7, 30, "KMS accepts a waiting period of 7 to 30 days")
+                .describe("Days, 7 to 30, before a key scheduled for deletion is deleted. Default: 30.")
+                .optional(),
+              stateBucketNoncurrentVersionDays: integer(1, 36500, "S3 needs at least 1 day")
+                .describe("Days the state bucket keeps a noncurrent state version. Default: 90.")
+                .optional(),
+              monitoring: flag()
+                .describe(
+                  "Whether to create the failed-decrypt metric filters, alarm and SNS topic. Default: true.",
+                )
+                .optional(),
+              cloudTrailLogGroupName: text(
+                LOG_GROUP,
+                "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
               )
-              .optional(),
-            environments: list(environmentName, "an array of environment names", (names) => {
-              return duplicates(names, ifString).map((dup) => ({
-                index: dup.index,
-                complaint: {
+                .describe(
+                  "The existing CloudWatch Logs group CloudTrail delivers to. Default: CloudTrail/DefaultLogGroup.",
+                )
+                .optional(),
+              alarmEmail: text(EMAIL, "an e-mail address")
+                .describe("E-mail address subscribed to the alarm topic. Default: no subscription.")
+                .optional(),
+              failedDecryptThreshold: integer(1, 1_000_000, "the alarm needs at least 1 failed call")
+                .describe(
+                  "Failed Decrypt calls on the sops keys within 5 minutes that raise the alarm. Default: 1.",
+                )
+                .optional(),
+              access: keyed(
+                environmentKey,
+                strict(
+                  {
+                    editors: principals.optional(),
+                    deployers: principals.optional(),
+                    planners: principals.optional(),
+                  },
+                  'an object with "editors", "deployers" and/or "planners"',
+                ),
+                'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
+              )
+                .describe(
+                  "Policy attachments per environment: who gets sops-<env>-editors, -deployers and -planners.",
+                )
+                .optional(),
+              remoteState: flag()
+                .describe("Whether the bootstrap stack's own state is in the state bucket. Default: false.")
+                .optional(),
+              breakGlassRoleName: text(IAM_NAME, "an IAM role name (no path, no ARN)")
+                .describe(
+                  "The break-glass role: may use every sops key and the state key and every environment's state.",
+                )
+                .optional(),
+              github: github
+                .describe("GitHub Actions OIDC: a deploy role and a plan role per environment.")
+                .optional(),
+              accessLogBucket: text(BUCKET_NAME, "an S3 bucket name")
+                .describe("Bucket for the state bucket's access logs. Default: <backend.bucket>-access-logs.")
+                .optional(),
+              accounts: keyed(
+                environmentKey,
+                strict(
+                  {
+                    assumeRoleArn: text(
+                      IAM_ROLE_ARN,
+                      "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+                    ).describe(
+                      "Role in the environment's account the bootstrap stack's provider for it assumes.",
+                    ),
+                  },
+                  'an object { "assumeRoleArn": "arn:aws:iam::<account>:role/<name>" }',
+                ),
+                'an object keyed by environment name, e.g. { "production": { "assumeRoleArn": "arn:..." } }',
+              )
+                .describe(
+                  "Multi-account: per environment, the role (in its account) to create its key, policies and alarms with.",
+                )
+                .optional(),
+            },
+            "true or an object of settings",
+          ),
+          "remoteState",
+          (value) =>
+            value.remoteState === true && value.breakGlassRoleName === undefined
+              ? {
                   kind: "invalid",
-                  problem: `lists "${dup.key}" twice`,
-                  fix: 'list each environment once in "{parent}"',
-                },
-              }));
-            })
-              .describe(
-                "Environments to create keys and policies for in addition to the folders under secrets/.",
-              )
-              .optional(),
-            keyDeletionWindowInDays: integer(7, 30, "KMS accepts a waiting period of 7 to 30 days")
-              .describe("Days, 7 to 30, before a key scheduled for deletion is deleted. Default: 30.")
-              .optional(),
-            stateBucketNoncurrentVersionDays: integer(1, 36500, "S3 needs at least 1 day")
-              .describe("Days the state bucket keeps a noncurrent state version. Default: 90.")
-              .optional(),
-            monitoring: flag()
-              .describe(
-                "Whether to create the failed-decrypt metric filters, alarm and SNS topic. Default: true.",
-              )
-              .optional(),
-            cloudTrailLogGroupName: text(
-              LOG_GROUP,
-              "a CloudWatch Logs group name such as CloudTrail/DefaultLogGroup",
-            )
-              .describe(
-                "The existing CloudWatch Logs group CloudTrail delivers to. Default: CloudTrail/DefaultLogGroup.",
-              )
-              .optional(),
-            alarmEmail: text(EMAIL, "an e-mail address")
-              .describe("E-mail address subscribed to the alarm topic. Default: no subscription.")
-              .optional(),
-            failedDecryptThreshold: integer(1, 1_000_000, "the alarm needs at least 1 failed call")
-              .describe(
-                "Failed Decrypt calls on the sops keys within 5 minutes that raise the alarm. Default: 1.",
-              )
-              .optional(),
-            access: keyed(
-              keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
-                const problem = environmentNameProblem(env);
-                return problem === undefined
-                  ? undefined
-                  : {
-                      kind: "invalid",
-                      problem: `names an invalid environment: "${env}" ${problem}`,
-                      fix: 'rename or remove "{path}"',
-                    };
-              }),
-              strict(
-                {
-                  editors: principals.optional(),
-                  deployers: principals.optional(),
-                  planners: principals.optional(),
-                },
-                'an object with "editors", "deployers" and/or "planners"',
-              ),
-              'an object keyed by environment name, e.g. { "production": { "deployers": { "roles": ["ci"] } } }',
-            )
-              .describe(
-                "Policy attachments per environment: who gets sops-<env>-editors, -deployers and -planners.",
-              )
-              .optional(),
-            remoteState: flag()
-              .describe("Whether the bootstrap stack's own state is in the state bucket. Default: false.")
-              .optional(),
-            breakGlassRoleName: text(IAM_NAME, "an IAM role name (no path, no ARN)")
-              .describe(
-                "The break-glass role: may use every sops key and the state key and every environment's state.",
-              )
-              .optional(),
-            github: github
-              .describe("GitHub Actions OIDC: a deploy role and a plan role per environment.")
-              .optional(),
-            accessLogBucket: text(BUCKET_NAME, "an S3 bucket name")
-              .describe("Bucket for the state bucket's access logs. Default: <backend.bucket>-access-logs.")
-              .optional(),
-          },
-          "true or an object of settings",
+                  problem:
+                    "is true, but no break-glass role is set: only the configured principals may use the state key, so " +
+                    "the administrator who deploys the bootstrap stack could not write its state",
+                  fix: `set "${AT}.breakGlassRoleName" to the role you deploy the bootstrap stack with, or set "{path}" to false`,
+                }
+              : undefined,
         ),
-        "remoteState",
+        "accounts",
         (value) =>
-          value.remoteState === true && value.breakGlassRoleName === undefined
+          value.accounts !== undefined &&
+          Object.keys(value.accounts).length > 0 &&
+          value.accountId === undefined
             ? {
                 kind: "invalid",
                 problem:
-                  "is true, but no break-glass role is set: only the configured principals may use the state key, so " +
-                  "the administrator who deploys the bootstrap stack could not write its state",
-                fix: `set "${AT}.breakGlassRoleName" to the role you deploy the bootstrap stack with, or set "{path}" to false`,
+                  "puts environments in other accounts, but the main account is not set: the state bucket and key " +
+                  "policies must tell the main account's principals from the others'",
+                fix: `set "${AT}.accountId" to the account of the state bucket (the account of the main provider)`,
               }
             : undefined,
       ),
@@ -331,7 +382,11 @@ function toSettings(value: BootstrapInput): BootstrapSettings {
       deployers: names(a.deployers),
       planners: names(a.planners),
     };
+  const accounts = Object.create(null) as Record<string, EnvironmentAccount>;
+  for (const [env, a] of Object.entries(value.accounts ?? {}))
+    accounts[env] = { assumeRoleArn: a.assumeRoleArn, accountId: a.assumeRoleArn.split(":")[4] };
   return {
+    accounts,
     ...(value.accountId !== undefined && { accountId: value.accountId }),
     ...(value.region !== undefined && { region: value.region }),
     environments: value.environments ?? d.environments,
@@ -389,7 +444,8 @@ export function bootstrapEnvironments(folders: readonly string[], settings: Boot
 }
 
 /**
- * The bootstrap stack creates the S3 state bucket: with `context.backend.type` "local" there is none to create.
+ * The bootstrap stack creates the S3 state bucket: with `context.backend.type` "local" or "cloud" there is none
+ * to create (and its state key and bucket policy would protect nothing).
  * Call it when `parseBootstrapConfig` returned settings.
  */
 export function checkBootstrapBackend(backend: BackendConfig): Diagnostic[] {
@@ -397,7 +453,10 @@ export function checkBootstrapBackend(backend: BackendConfig): Diagnostic[] {
   return [
     configInvalidValue(
       AT,
-      'is set, but "context.backend.type" is "local": the bootstrap stack creates the S3 state bucket',
+      `is set, but "context.backend.type" is "${backend.type}": the bootstrap stack creates the S3 state bucket` +
+        (backend.type === "cloud"
+          ? " and its key, and HCP Terraform keeps the state (see docs/hcp-terraform.md for the keys and roles to create)"
+          : ""),
       'set "context.backend" to { "type": "s3", "bucket": "<name>" }, or remove "context.bootstrap"',
     ),
   ];

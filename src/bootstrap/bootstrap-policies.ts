@@ -102,6 +102,18 @@ export function principalArnPatterns(ctx: ArnContext, principals: PrincipalRef):
   return out;
 }
 
+/** The account of an IAM principal ARN pattern: `{ partition, accountId }`, or undefined for a token. */
+export function principalAccount(pattern: string): { partition: string; accountId: string } | undefined {
+  const m = /^arn:([a-z-]+):iam::(\d{12}):/.exec(pattern);
+  return m ? { partition: m[1], accountId: m[2] } : undefined;
+}
+
+/** `[root ARN]` of a pattern's account when it is not `ctx`'s account, else `[]`. */
+function foreignRoot(pattern: string, ctx: ArnContext): string[] {
+  const account = principalAccount(pattern);
+  return account && account.accountId !== ctx.accountId ? [accountRootArn(account)] : [];
+}
+
 /** One use of a key: who (as `aws:PrincipalArn` patterns) may call which cryptographic actions. */
 export interface KeyUse {
   readonly sid: string;
@@ -118,6 +130,11 @@ export interface KeyUse {
  */
 export function keyPolicy(ctx: ArnContext, uses: readonly KeyUse[]): PolicyDocument {
   const root = { AWS: accountRootArn(ctx) };
+  // Principals of other accounts (multi-account bootstrap) need their account as the statement's principal too.
+  const rootsOf = (patterns: Iterable<string>) => {
+    const roots = [...new Set([accountRootArn(ctx), ...[...patterns].flatMap((p) => foreignRoot(p, ctx))])];
+    return { AWS: roots.length === 1 ? roots[0] : roots.sort() };
+  };
   const statements: PolicyStatement[] = [
     {
       Sid: "AccountAdministersKey",
@@ -134,7 +151,7 @@ export function keyPolicy(ctx: ArnContext, uses: readonly KeyUse[]): PolicyDocum
     statements.push({
       Sid: use.sid,
       Effect: "Allow",
-      Principal: root,
+      Principal: rootsOf(use.principalArns),
       Action: use.actions,
       Resource: "*",
       Condition: { ArnLike: { "aws:PrincipalArn": use.principalArns } },
@@ -144,7 +161,7 @@ export function keyPolicy(ctx: ArnContext, uses: readonly KeyUse[]): PolicyDocum
     statements.push({
       Sid: "GrantsOnlyForAwsResources",
       Effect: "Allow",
-      Principal: root,
+      Principal: rootsOf(users),
       Action: ["kms:CreateGrant"],
       Resource: "*",
       Condition: {
@@ -388,6 +405,8 @@ export interface StateBucketPolicyInput {
   /** Every value a state write may send as its KMS key ID (the state key's ARN, and its alias forms). */
   readonly stateKeyIds: readonly string[];
   readonly environments: readonly StatePrefixAccess[];
+  /** The bucket's account: principals of other accounts are allowed explicitly. @default - the caller's */
+  readonly ownAccountId?: string;
 }
 
 /** Object actions that only read (planners keep these; everything else on their prefix is denied). */
@@ -440,6 +459,50 @@ export function stateBucketPolicy(input: StateBucketPolicyInput): PolicyDocument
       Resource: resource,
       ...(allowed.length > 0 && { Condition: { ArnNotLike: { "aws:PrincipalArn": allowed } } }),
     });
+    // Principals of other accounts (multi-account bootstrap): a bucket policy must allow them explicitly (their
+    // own IAM policy is not enough across accounts), on exactly their prefix.
+    const foreign = (patterns: readonly string[]) =>
+      patterns.filter((p) => {
+        const account = principalAccount(p);
+        return (
+          input.ownAccountId !== undefined &&
+          account !== undefined &&
+          account.accountId !== input.ownAccountId
+        );
+      });
+    const foreignWriters = foreign(env.writers);
+    const foreignReaders = foreign(env.readers).filter((r) => !env.writers.includes(r));
+    const rootsOf = (patterns: readonly string[]) => {
+      const roots = [...new Set(patterns.map((p) => accountRootArn(principalAccount(p)!)))].sort();
+      return { AWS: roots.length === 1 ? roots[0] : roots };
+    };
+    for (const [kind, who, actions] of [
+      ["Writers", foreignWriters, [...STATE_READ_ACTIONS, "s3:PutObject", "s3:DeleteObject"]],
+      ["Readers", foreignReaders, STATE_READ_ACTIONS],
+    ] as const) {
+      if (who.length === 0) continue;
+      statements.push(
+        {
+          Sid: `AllowOtherAccount${kind}${sid}`,
+          Effect: "Allow",
+          Principal: rootsOf(who),
+          Action: [...actions],
+          Resource: resource,
+          Condition: { ArnLike: { "aws:PrincipalArn": [...who] } },
+        },
+        {
+          Sid: `AllowOtherAccount${kind}List${sid}`,
+          Effect: "Allow",
+          Principal: rootsOf(who),
+          Action: ["s3:ListBucket"],
+          Resource: bucketArn,
+          Condition: {
+            ArnLike: { "aws:PrincipalArn": [...who] },
+            StringLike: { "s3:prefix": [`${env.prefix}/*`] },
+          },
+        },
+      );
+    }
     const readOnly = env.readers.filter((r) => !env.writers.includes(r));
     if (readOnly.length > 0)
       statements.push({

@@ -10,7 +10,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { EnvironmentSettings, S3BackendConfig } from "../config/config";
 import { environmentNameProblem } from "../config/names";
@@ -30,7 +30,7 @@ import {
   StatePrefixAccess,
 } from "./bootstrap-policies";
 import { bootstrapEnvironmentProblems } from "./bootstrap-checks";
-import { escapeRawHclStrings } from "../cdktf/hcl-quoted-strings";
+import { escapeRawHclStrings, unquoteProviderReferences } from "../cdktf/hcl-quoted-strings";
 import { FailedDecryptAlarm } from "./failed-decrypt-alarm";
 import { ArnContext, kmsKeyGrant } from "./kms-key-reference";
 import { SopsEnvironmentKeys } from "./sops-environment-keys";
@@ -102,6 +102,24 @@ export class BootstrapStack extends TerraformStack {
       localPath: props.localStatePath ?? DEFAULT_BOOTSTRAP_LOCAL_STATE_PATH,
     });
 
+    // Multi-account: one provider per environment that lives in another account (it assumes that account's role).
+    const envProviders = new Map<string, AwsProvider>();
+    const envContexts = new Map<string, ArnContext>();
+    for (const env of environments) {
+      const account = settings.accounts[env];
+      if (account === undefined) continue;
+      envProviders.set(
+        env,
+        new AwsProvider(this, `aws-${env}`, {
+          alias: `env_${env.replace(/-/g, "_")}`,
+          region,
+          assumeRole: [{ roleArn: account.assumeRoleArn, sessionName: `sops-secrets-bootstrap-${env}` }],
+          ...(Object.keys(tags).length > 0 && { defaultTags: [{ tags: { ...tags } }] }),
+        }),
+      );
+      envContexts.set(env, { partition: partitionOf(region), accountId: account.accountId });
+    }
+
     const arnContext: ArnContext =
       settings.accountId !== undefined
         ? { partition: partitionOf(region), accountId: settings.accountId }
@@ -114,8 +132,10 @@ export class BootstrapStack extends TerraformStack {
     const none = { roles: [] as string[], users: [] as string[] };
     const breakGlass = settings.breakGlassRoleName !== undefined ? [settings.breakGlassRoleName] : [];
     const github = settings.github;
+    const contextOf = (env: string): ArnContext => envContexts.get(env) ?? arnContext;
     const principals = Object.fromEntries(
       environments.map((env) => {
+        const envContext = contextOf(env);
         const access = settings.access[env];
         const ghDeploy = github ? [githubDeployRoleName(env)] : [];
         const ghPlan = github ? [githubPlanRoleName(env)] : [];
@@ -125,19 +145,19 @@ export class BootstrapStack extends TerraformStack {
         return [
           env,
           {
-            editors: principalArnPatterns(arnContext, {
+            editors: principalArnPatterns(envContext, {
               roles: [...editors.roles, ...breakGlass],
               users: editors.users,
             }),
-            writers: principalArnPatterns(arnContext, {
+            writers: principalArnPatterns(envContext, {
               roles: [...deployers.roles, ...ghDeploy, ...breakGlass],
               users: deployers.users,
             }),
-            readers: principalArnPatterns(arnContext, {
+            readers: principalArnPatterns(envContext, {
               roles: [...planners.roles, ...ghPlan],
               users: planners.users,
             }),
-            decrypters: principalArnPatterns(arnContext, {
+            decrypters: principalArnPatterns(envContext, {
               roles: [...deployers.roles, ...planners.roles, ...ghDeploy, ...ghPlan],
               users: [...deployers.users, ...planners.users],
             }),
@@ -146,10 +166,14 @@ export class BootstrapStack extends TerraformStack {
       }),
     );
     const union = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())].sort();
+    // The main account's break-glass role reaches every environment's state, also in other accounts.
+    const mainBreakGlass = principalArnPatterns(arnContext, { roles: breakGlass, users: [] });
     const stateAccess: StatePrefixAccess[] = environments.map((env) => ({
       environment: env,
       prefix: `${backend.keyPrefix}/${env}`,
-      writers: principals[env].writers,
+      writers: envProviders.has(env)
+        ? [...new Set([...principals[env].writers, ...mainBreakGlass])]
+        : principals[env].writers,
       readers: principals[env].readers,
     }));
 
@@ -177,34 +201,53 @@ export class BootstrapStack extends TerraformStack {
       provider.overrideLogicalId("github");
       oidcProviderArn = provider.arn;
     }
+    // Another account trusts only its own OIDC provider: one per account, created with that account's provider.
+    const accountOidc = new Map<string, string>();
+    const oidcProviderFor = (env: string): string | undefined => {
+      const account = settings.accounts[env];
+      if (!github || account === undefined || account.accountId === settings.accountId)
+        return oidcProviderArn;
+      const known = accountOidc.get(account.accountId);
+      if (known !== undefined) return known;
+      const provider = new IamOpenidConnectProvider(this, `github-oidc-${account.accountId}`, {
+        provider: envProviders.get(env),
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: [GITHUB_OIDC_AUDIENCE],
+      });
+      provider.overrideLogicalId(`github_${account.accountId}`);
+      accountOidc.set(account.accountId, provider.arn);
+      return provider.arn;
+    };
 
     const keys: Record<string, SopsEnvironmentKeys> = {};
     for (const env of environments) {
       const envSettings = props.environmentSettings?.[env];
       const secretsRegion = envSettings?.region ?? region;
+      const envContext = contextOf(env);
+      const envOidcProviderArn = oidcProviderFor(env);
       keys[env] = new SopsEnvironmentKeys(this, `env-${env}`, {
         environment: env,
-        arnContext,
+        arnContext: envContext,
         region,
         deletionWindowInDays: settings.keyDeletionWindowInDays,
         access: settings.access[env],
         keyEditors: principals[env].editors,
         keyReaders: principals[env].decrypters,
         ...(github &&
-          oidcProviderArn !== undefined && {
-            github: { repository: github.repository, oidcProviderArn },
+          envOidcProviderArn !== undefined && {
+            github: { repository: github.repository, oidcProviderArn: envOidcProviderArn },
           }),
         deployers: {
           secretArnPattern:
-            `arn:${arnContext.partition}:secretsmanager:${secretsRegion}:${arnContext.accountId}:secret:` +
+            `arn:${envContext.partition}:secretsmanager:${secretsRegion}:${envContext.accountId}:secret:` +
             secretNamePattern(envSettings?.secretNameTemplate ?? "{env}/{name}", env),
           secretsRegion,
           ...(envSettings?.kmsKeyId !== undefined && {
-            secretsKmsKey: kmsKeyGrant(envSettings.kmsKeyId, secretsRegion, arnContext),
+            secretsKmsKey: kmsKeyGrant(envSettings.kmsKeyId, secretsRegion, envContext),
           }),
           replicaKmsKeys: (envSettings?.replicaRegions ?? []).flatMap((r) =>
             r.kmsKeyId !== undefined
-              ? [{ region: r.region, key: kmsKeyGrant(r.kmsKeyId, r.region, arnContext) }]
+              ? [{ region: r.region, key: kmsKeyGrant(r.kmsKeyId, r.region, envContext) }]
               : [],
           ),
           stateBucketArn: this.stateStorage.bucketArn,
@@ -219,16 +262,33 @@ export class BootstrapStack extends TerraformStack {
       });
     }
     this.environmentKeys = keys;
+    for (const [env, provider] of envProviders) useProvider(keys[env], provider);
 
     if (settings.monitoring && environments.length > 0) {
-      this.monitoring = new FailedDecryptAlarm(this, "monitoring", {
+      const alarmProps = (envs: readonly string[], ctx: ArnContext) => ({
         logGroupName: settings.cloudTrailLogGroupName,
-        keys: environments.map((environment) => ({ environment, keyArn: keys[environment].key.arn })),
+        keys: envs.map((environment) => ({ environment, keyArn: keys[environment].key.arn })),
         threshold: settings.failedDecryptThreshold,
-        arnContext,
+        arnContext: ctx,
         keyDeletionWindowInDays: settings.keyDeletionWindowInDays,
         ...(settings.alarmEmail !== undefined && { email: settings.alarmEmail }),
       });
+      // CloudTrail logs an account's KMS calls in that account: one alarm set per account.
+      const main = environments.filter((env) => !envProviders.has(env));
+      if (main.length > 0)
+        this.monitoring = new FailedDecryptAlarm(this, "monitoring", alarmProps(main, arnContext));
+      const byAccount = new Map<string, string[]>();
+      for (const env of envProviders.keys()) {
+        const account = settings.accounts[env].accountId;
+        byAccount.set(account, [...(byAccount.get(account) ?? []), env]);
+      }
+      for (const [account, envs] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const alarm = new FailedDecryptAlarm(this, `monitoring-${account}`, {
+          ...alarmProps(envs, contextOf(envs[0])),
+          logicalIdSuffix: account,
+        });
+        useProvider(alarm, envProviders.get(envs[0]) as AwsProvider);
+      }
     }
 
     new TerraformOutput(this, "environments", {
@@ -259,11 +319,20 @@ export class BootstrapStack extends TerraformStack {
     });
   }
 
-  /** cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped: see src/cdktf/hcl-quoted-strings.ts. */
+  /**
+   * cdktf's HCL, with strings that hold tokens (policies, filter patterns) escaped and provider references
+   * unquoted (both mends in src/cdktf/hcl-quoted-strings.ts).
+   */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
-    return { ...result, hcl: escapeRawHclStrings(result.hcl) };
+    const hcl = unquoteProviderReferences(escapeRawHclStrings(result.hcl));
+    return { ...result, hcl };
   }
+}
+
+/** Puts every resource under `scope` on `provider` (an environment in another account). */
+function useProvider(scope: Construct, provider: TerraformProvider): void {
+  for (const c of scope.node.findAll()) if (c instanceof TerraformResource) c.provider = provider;
 }
 
 function checkEnvironments(environments: readonly string[], settings: BootstrapSettings): void {
@@ -275,6 +344,12 @@ function checkEnvironments(environments: readonly string[], settings: BootstrapS
           `context.bootstrap.environments in cdktf.json.`,
       );
   }
+  const unmanaged = Object.keys(settings.accounts).filter((env) => !environments.includes(env));
+  if (unmanaged.length > 0)
+    throw new Error(
+      `BootstrapStack: context.bootstrap.accounts names environment(s) ${unmanaged.map((e) => `"${e}"`).join(", ")} ` +
+        "that it does not manage. Create the folder or remove the entry.",
+    );
   const unknown = Object.keys(settings.access).filter((env) => !environments.includes(env));
   if (unknown.length > 0)
     throw new Error(

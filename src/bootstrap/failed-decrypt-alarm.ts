@@ -42,6 +42,11 @@ export interface FailedDecryptAlarmProps {
   readonly arnContext: ArnContext;
   /** Deletion window of the topic key. */
   readonly keyDeletionWindowInDays: number;
+  /**
+   * Appended to every Terraform address (`_<suffix>`), so that several sets (one per account) fit in one stack.
+   * @default - none
+   */
+  readonly logicalIdSuffix?: string;
 }
 
 /** The CloudWatch Logs filter pattern that matches the key-changing calls on one key. */
@@ -65,8 +70,10 @@ export class FailedDecryptAlarm extends Construct {
   /** Encrypts the topic. */
   public readonly topicKey: KmsKey;
 
-  constructor(scope: Construct, id: string, props: FailedDecryptAlarmProps) {
-    super(scope, id);
+  constructor(scope: Construct, constructId: string, props: FailedDecryptAlarmProps) {
+    super(scope, constructId);
+    const id = (logicalId: string) =>
+      props.logicalIdSuffix === undefined ? logicalId : `${logicalId}_${props.logicalIdSuffix}`;
     for (const { environment, keyArn } of props.keys) {
       const filter = new CloudwatchLogMetricFilter(this, `filter-${environment}`, {
         name: `sops-${environment}-failed-decrypt`,
@@ -78,7 +85,7 @@ export class FailedDecryptAlarm extends Construct {
           value: "1",
         },
       });
-      filter.overrideLogicalId(`sops_${environment}_failed_decrypt`);
+      filter.overrideLogicalId(id(`sops_${environment}_failed_decrypt`));
       const changes = new CloudwatchLogMetricFilter(this, `key-change-${environment}`, {
         name: `sops-${environment}-key-change`,
         logGroupName: props.logGroupName,
@@ -89,7 +96,7 @@ export class FailedDecryptAlarm extends Construct {
           value: "1",
         },
       });
-      changes.overrideLogicalId(`sops_${environment}_key_change`);
+      changes.overrideLogicalId(id(`sops_${environment}_key_change`));
     }
     this.topicKey = new KmsKey(this, "topic-key", {
       description: "Encrypts the sops-secrets alarm topic",
@@ -97,13 +104,13 @@ export class FailedDecryptAlarm extends Construct {
       deletionWindowInDays: props.keyDeletionWindowInDays,
       policy: policyJson(alarmTopicKeyPolicy(props.arnContext)),
     });
-    this.topicKey.overrideLogicalId("alarms");
+    this.topicKey.overrideLogicalId(id("alarms"));
     new KmsAlias(this, "topic-key-alias", {
       name: ALARM_TOPIC_KEY_ALIAS,
       targetKeyId: this.topicKey.keyId,
-    }).overrideLogicalId("alarms");
+    }).overrideLogicalId(id("alarms"));
     this.topic = new SnsTopic(this, "topic", { name: ALARM_TOPIC_NAME, kmsMasterKeyId: this.topicKey.arn });
-    this.topic.overrideLogicalId("alarms");
+    this.topic.overrideLogicalId(id("alarms"));
     this.alarm = new CloudwatchMetricAlarm(this, "alarm", {
       alarmName: "sops-failed-kms-decrypt",
       alarmDescription:
@@ -119,7 +126,7 @@ export class FailedDecryptAlarm extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: [this.topic.arn],
     });
-    this.alarm.overrideLogicalId("failed_decrypt");
+    this.alarm.overrideLogicalId(id("failed_decrypt"));
     this.keyChangeAlarm = new CloudwatchMetricAlarm(this, "key-change-alarm", {
       alarmName: "sops-kms-key-change",
       alarmDescription:
@@ -135,14 +142,14 @@ export class FailedDecryptAlarm extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: [this.topic.arn],
     });
-    this.keyChangeAlarm.overrideLogicalId("key_change");
+    this.keyChangeAlarm.overrideLogicalId(id("key_change"));
     if (props.email !== undefined) {
       const subscription = new SnsTopicSubscription(this, "email", {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: props.email,
       });
-      subscription.overrideLogicalId("alarm_email");
+      subscription.overrideLogicalId(id("alarm_email"));
     }
   }
 }

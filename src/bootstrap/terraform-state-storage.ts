@@ -123,6 +123,7 @@ export class TerraformStateStorage extends Construct {
         bucketArn: this.bucketArn,
         stateKeyIds: this.stateKeyIds,
         environments: props.environments,
+        ownAccountId: props.arnContext.accountId,
       }),
     );
     if (bucketPolicy.length > BUCKET_POLICY_MAX_CHARS)

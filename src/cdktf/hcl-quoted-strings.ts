@@ -55,3 +55,11 @@ function escapeOutsideInterpolations(value: string): string {
   }
   return out;
 }
+
+/**
+ * cdktf 0.21 quotes a resource's provider reference in HCL (`provider = "aws.env_x"`), which Terraform
+ * deprecates: the reference unquoted (`provider = aws.env_x`).
+ */
+export function unquoteProviderReferences(hcl: string): string {
+  return hcl.replace(/^(\s*provider = )"(aws\.[A-Za-z_][A-Za-z0-9_-]*)"$/gm, "$1$2");
+}

@@ -38,9 +38,14 @@ export interface EnvironmentSettings {
    * @default "6.25.0" (the version the @cdktf/provider-aws bindings are generated for)
    */
   readonly awsProviderVersion: string;
+  /**
+   * Per environment only (`environments.<env>.adopt`): logical name → ARN of an existing secret that the stack
+   * imports instead of creating (docs/adoption.md). @default - none: every secret is created
+   */
+  readonly adopt?: Readonly<Record<string, string>>;
 }
 
-export type BackendConfig = S3BackendConfig | LocalBackendConfig;
+export type BackendConfig = S3BackendConfig | LocalBackendConfig | CloudBackendConfig;
 
 export interface S3BackendConfig {
   readonly type: "s3";
@@ -63,6 +68,27 @@ export interface LocalBackendConfig {
   /** Folder, relative to the project root, that holds `<env>.tfstate` files. @default "terraform-state" */
   readonly directory: string;
 }
+
+/** HCP Terraform / Terraform Enterprise: `terraform { cloud { } }`, one workspace per environment. */
+export interface CloudBackendConfig {
+  readonly type: "cloud";
+  /** The organization that holds the workspaces. */
+  readonly organization: string;
+  /** HCP Terraform, or the Terraform Enterprise host. @default "app.terraform.io" */
+  readonly hostname: string;
+  /** The HCP Terraform project of the workspaces. @default - the organization's default project */
+  readonly project?: string;
+  /**
+   * The workspace of an environment's stack: this template with `{env}` replaced, or, when `workspaceTags` is
+   * set, undefined. @default "{env}" (when `workspaceTags` is not set)
+   */
+  readonly workspaceTemplate?: string;
+  /** Workspace tags (each with `{env}` replaced) instead of a name. @default - select by name */
+  readonly workspaceTags?: readonly string[];
+}
+
+export const DEFAULT_CLOUD_HOSTNAME = "app.terraform.io";
+export const DEFAULT_WORKSPACE_TEMPLATE = "{env}";
 
 /** `context.suppressions[]`: one finding of one rule silenced for one file, with a reason (docs/guardrails.md). */
 export interface Suppression {

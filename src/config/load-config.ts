@@ -18,10 +18,12 @@ import {
 import { isObject } from "../util/is-object";
 import {
   BackendConfig,
+  DEFAULT_CLOUD_HOSTNAME,
   DEFAULT_LOCAL_STATE_DIRECTORY,
   DEFAULT_SETTINGS,
   DEFAULT_STATE_BUCKET,
   DEFAULT_STATE_KEY_PREFIX,
+  DEFAULT_WORKSPACE_TEMPLATE,
   EnvironmentSettings,
   ProjectConfig,
   Suppression,
@@ -84,7 +86,12 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
   // No prototype: an environment named `constructor` or `toString` is an ordinary key.
   const environments = Object.create(null) as Record<string, Partial<EnvironmentSettings>>;
   for (const [env, overrides] of Object.entries(context.environments ?? {}))
-    environments[env] = settingsOf(overrides);
+    environments[env] = {
+      ...settingsOf(overrides),
+      ...(overrides.adopt !== undefined && {
+        adopt: Object.assign(Object.create(null) as Record<string, string>, overrides.adopt),
+      }),
+    };
   return {
     defaults,
     backend: backendOf(context.backend, defaults.region),
@@ -121,6 +128,16 @@ function settingsOf(raw: SettingsInput): Partial<EnvironmentSettings> {
 }
 
 function backendOf(raw: ContextInput["backend"], defaultRegion: string): BackendConfig {
+  if (raw?.type === "cloud")
+    return {
+      type: "cloud",
+      organization: raw.organization,
+      hostname: raw.hostname ?? DEFAULT_CLOUD_HOSTNAME,
+      ...(raw.project !== undefined && { project: raw.project }),
+      ...(raw.workspaceTags !== undefined
+        ? { workspaceTags: [...raw.workspaceTags] }
+        : { workspaceTemplate: raw.workspaceTemplate ?? DEFAULT_WORKSPACE_TEMPLATE }),
+    };
   if (raw?.type === "local")
     return {
       type: "local",

@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { bootstrapSchema } from "../bootstrap/bootstrap-config";
 import { isObject } from "../util/is-object";
+import { SECRET_ARN } from "./adoption";
 import {
   AWS_REGION,
   DYNAMODB_TABLE,
@@ -174,7 +175,26 @@ export const settingsShape = {
     .optional(),
 };
 
-const environmentSettings = strict(settingsShape, "an object of settings");
+const adopt = keyed(
+  keyName(/^[^\0]+$/, 1024, () => undefined),
+  text(
+    SECRET_ARN,
+    "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-XXXXXX)",
+  ),
+  "an object from logical names to secret ARNs",
+);
+
+const environmentSettings = strict(
+  {
+    ...settingsShape,
+    adopt: adopt
+      .describe(
+        "Existing secrets to import instead of create: logical name → secret ARN (docs/adoption.md). Environment only.",
+      )
+      .optional(),
+  },
+  "an object of settings",
+);
 
 const environmentKey = keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
   const problem = environmentNameProblem(env);
@@ -220,10 +240,85 @@ const localBackend = strict(
   "an object",
 );
 
-const backendTypeError = mustBe('"s3" or "local"');
+/** An HCP Terraform / Terraform Enterprise organization name. */
+const TFC_ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+/** A hostname (HCP Terraform or a Terraform Enterprise installation). */
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** A workspace name template: workspace-name characters and `{env}`. */
+const WORKSPACE_TEMPLATE = /^(?:[A-Za-z0-9_-]|\{env\})+$/;
+/** A workspace tag template: lowercase tag characters and `{env}`. */
+const WORKSPACE_TAG = /^(?:[a-z0-9_:-]|\{env\})+$/;
+
+function needsEnv(what: string) {
+  return (value: string): Complaint | undefined =>
+    value.includes("{env}")
+      ? undefined
+      : {
+          kind: "invalid",
+          problem: `has no {env} placeholder, so every environment's stack would share ${what} (and one stack's apply would destroy another's secrets)`,
+          fix: 'include {env} in "{path}", e.g. "secrets-{env}"',
+        };
+}
+
+const cloudBackend = refineKey(
+  strict(
+    {
+      type: z.literal("cloud").describe("HCP Terraform or Terraform Enterprise (terraform { cloud { } })."),
+      organization: text(TFC_ORGANIZATION, "an HCP Terraform organization name").describe(
+        "The HCP Terraform / Terraform Enterprise organization (required).",
+      ),
+      hostname: text(HOSTNAME, "a hostname such as app.terraform.io")
+        .describe("HCP Terraform or your Terraform Enterprise host. Default: app.terraform.io.")
+        .optional(),
+      project: text(/^[A-Za-z0-9 _-]{1,40}$/, "an HCP Terraform project name")
+        .describe("The HCP Terraform project of the workspaces. Default: the organization's default project.")
+        .optional(),
+      workspaceTemplate: refineWith(
+        text(WORKSPACE_TEMPLATE, "a workspace name template of letters, digits, - and _ with {env}"),
+        needsEnv("one workspace"),
+      )
+        .describe('Workspace name per environment, with {env}. Default: "{env}". Not with workspaceTags.')
+        .optional(),
+      workspaceTags: list(
+        text(WORKSPACE_TAG, "a workspace tag of lowercase letters, digits, _ : - and {env}"),
+        "an array of workspace tags",
+        (items) =>
+          items.some((t) => typeof t === "string" && t.includes("{env}"))
+            ? []
+            : [
+                {
+                  complaint: {
+                    kind: "invalid",
+                    problem:
+                      "has no tag with {env}, so every environment's stack would see the same workspaces (and one stack's apply in another's workspace would destroy its secrets)",
+                    fix: 'add a tag with {env} to "{path}", e.g. "sops-secrets-{env}"',
+                  },
+                },
+              ],
+      )
+        .describe(
+          "Workspace tags instead of a name (each may use {env}; one must). Not with workspaceTemplate.",
+        )
+        .optional(),
+    },
+    "an object",
+  ),
+  "workspaceTags",
+  (value) =>
+    value.workspaceTags !== undefined && value.workspaceTemplate !== undefined
+      ? {
+          kind: "invalid",
+          problem: "and workspaceTemplate are both set: a stack selects its workspace by name or by tags",
+          fix: 'remove "{path}" or "{parent}.workspaceTemplate"',
+        }
+      : undefined,
+);
+
+const backendTypeError = mustBe('"s3", "local" or "cloud"');
 /** Where the stacks keep their Terraform state. Add a backend type as one more member. */
 export const backendSchema = z
-  .discriminatedUnion("type", [s3Backend, localBackend], {
+  .discriminatedUnion("type", [s3Backend, localBackend, cloudBackend], {
     error: (issue) =>
       issue.code === "invalid_union"
         ? backendTypeError({
@@ -232,7 +327,7 @@ export const backendSchema = z
           })
         : mustBe("an object")(issue),
   })
-  .describe("Where the stacks keep their Terraform state: S3 (default) or local files.");
+  .describe("Where the stacks keep their Terraform state: S3 (default), local files or HCP Terraform.");
 
 const SUPPRESSION_KEYS = ["rule", "file", "reason"] as const;
 const suppressionObject = strict(

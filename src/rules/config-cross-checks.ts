@@ -1,4 +1,5 @@
 import { bootstrapConfigProblems } from "../bootstrap/bootstrap-checks";
+import { adoptionProblems } from "../config/adoption";
 import { settingsFor } from "../config/config";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
@@ -23,7 +24,9 @@ export const configCrossChecks: Rule = {
     "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
     "is an error (Secrets Manager rejects it at apply time). With `context.bootstrap` on: a secret name template " +
     "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
-    "named `<x>-plan`, are errors (docs/bootstrap.md). " +
+    "named `<x>-plan`, are errors (docs/bootstrap.md). An `environments.<env>.adopt` entry whose logical name has " +
+    "no file, or whose ARN names another secret than the stack would create (name, region, account), is an error " +
+    "(docs/adoption.md). " +
     "A `context.suppressions` entry that names an " +
     "unknown rule or one that cannot be suppressed is an error, one that matches no finding a warning.",
   check(context) {
@@ -59,6 +62,27 @@ export const configCrossChecks: Rule = {
       }
     }
     out.push(...bootstrapConfigProblems(context.config, folders));
+    for (const env of configured) {
+      const settings = settingsFor(context.config, env);
+      if (settings.adopt === undefined) continue;
+      const files = context.discovery.environments.find((e) => e.name === env)?.files ?? [];
+      out.push(
+        ...adoptionProblems({
+          environment: env,
+          settings,
+          logicalNames: new Set(files.map((f) => f.name)),
+          accountId:
+            deployAccountOf(settings.assumeRoleArn) ??
+            context.config.bootstrap?.accounts[env]?.accountId ??
+            context.config.bootstrap?.accountId,
+        }),
+      );
+    }
     return out;
   },
 };
+
+/** The account of an assumed role's ARN. */
+function deployAccountOf(roleArn: string | undefined): string | undefined {
+  return roleArn === undefined ? undefined : /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+}

@@ -78,6 +78,7 @@ export class EnvironmentStack extends TerraformStack {
         kmsKeyId: settings.kmsKeyId,
         replicas: settings.replicaRegions,
         writeOnlyVersion: settings.writeOnly ? s.lastModified : undefined,
+        adoptArn: settings.adopt?.[s.ref.name],
       });
       outputs.set(s.ref.name, { arn: secret.secret.arn, name: secret.secret.name });
     }

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { dropLocalTerraformCheck } from "../cdktf/local-terraform-check";
 import { ReplicaConfig } from "../config/config";
 import { InputType } from "../discovery/discover-secrets";
 import { EphemeralSopsFile, EphemeralValue, WriteOnlySecretVersion } from "./ephemeral-sops-file";
@@ -35,6 +36,11 @@ export interface SopsSecretProps {
    * seconds). @default - data-source mode: `secret_string`, value stored in state
    */
   readonly writeOnlyVersion?: number;
+  /**
+   * ARN of an existing secret to import (a Terraform `import` block) instead of creating one; the secret then
+   * gets `prevent_destroy` (docs/adoption.md). @default - the secret is created
+   */
+  readonly adoptArn?: string;
 }
 
 export class SopsSecret extends Construct {
@@ -61,6 +67,12 @@ export class SopsSecret extends Construct {
       },
     });
     this.secret.overrideLogicalId(props.terraformId);
+    if (props.adoptArn !== undefined) {
+      this.secret.importFrom(props.adoptArn);
+      dropLocalTerraformCheck(this.secret);
+      // An adopted secret existed before this project: no plan may destroy or replace it while it is adopted.
+      this.secret.lifecycle = { preventDestroy: true };
+    }
 
     if (props.writeOnlyVersion === undefined) {
       const source = new SopsFileDataSource(this, "source", {
