@@ -62,7 +62,23 @@ describe("the cdktf version fence", () => {
     for (const top of ["src", "bin", "bench", "test-support"]) walk(path.join(projectRoot, top));
     expect(fs.readFileSync(path.join(projectRoot, "main.ts"), "utf8")).not.toMatch(/["']cdktf\/lib\//);
     expect(offenders.filter((f) => !f.startsWith("src/cdktf/")).sort()).toEqual([]);
-    expect(offenders.sort()).toEqual(["src/cdktf/internals.ts", "src/cdktf/token-stack-traces.ts"]);
+    expect(offenders.sort()).toEqual([
+      "src/cdktf/internals.ts",
+      "src/cdktf/local-terraform-check.ts",
+      "src/cdktf/token-stack-traces.ts",
+    ]);
+  });
+
+  it("still has the terraform-version validation that local-terraform-check.ts removes, in constructs' private list", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ValidateTerraformVersion } = require("cdktf/lib/validations/validate-terraform-version");
+    expect(typeof ValidateTerraformVersion).toBe("function");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Construct } = require("constructs");
+    const probe = new Construct(undefined, "probe");
+    const validation = { validate: () => [] };
+    probe.node.addValidation(validation);
+    expect((probe.node as unknown as { _validations?: unknown[] })._validations).toEqual([validation]);
   });
 
   it("still has the synthesis hook and the stack synthesizer with its hclOutput parameter", () => {
