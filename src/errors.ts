@@ -205,3 +205,14 @@ export function outputLockedMessage(
     `Run synth again once it has finished; if no synth is running, delete ${lockPath}`
   );
 }
+
+/** A `secrets` glob (global or per environment) that matches no secret file: a typo, or a removed secret. */
+export function configUnusedSecretGlob(keyPath: string, scope: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"${keyPath}" matches no secret ${scope}`,
+    fix: "correct the glob (logical names are paths under secrets/<env>/ without .enc.<ext>) or remove the entry",
+  };
+}

@@ -9,7 +9,7 @@ export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, str
 export type PolicyPrincipal =
   | "*"
   | {
-      readonly AWS?: string;
+      readonly AWS?: string | readonly string[];
       readonly Service?: string | readonly string[];
       readonly Federated?: string;
     };

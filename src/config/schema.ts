@@ -43,6 +43,8 @@ import {
   strict,
   text,
 } from "./schema-kit";
+import { READER_EXPECTED, readerProblem } from "./principals";
+import { SECRET_GLOB } from "./secret-globs";
 
 const REGION_EXPECTED = "an AWS region such as us-east-1";
 const REPLICA_REGION_EXPECTED = "an AWS region such as eu-west-1";
@@ -115,18 +117,7 @@ function secretNameTemplateProblem(template: string): Complaint | undefined {
   return undefined;
 }
 
-/** Settings that can be set globally and overridden per environment under `environments.<env>`. */
-export const settingsShape = {
-  region: text(AWS_REGION, REGION_EXPECTED)
-    .describe("AWS region of the provider (where the secrets are created). Default: us-east-1.")
-    .optional(),
-  assumeRoleArn: text(IAM_ROLE_ARN, ROLE_EXPECTED)
-    .describe("Role the AWS provider assumes. Default: the ambient credentials.")
-    .optional(),
-  tags: tags
-    .describe("Default tags on every resource; per-environment tags merge over global ones.")
-    .optional(),
-  recoveryWindowInDays: refineWith(
+const recoveryWindowInDays = refineWith(
     integer(
       0,
       30,
@@ -141,10 +132,8 @@ export const settingsShape = {
             fix: 'set "{path}" to 0 or a number from 7 to 30',
           }
         : undefined,
-  )
-    .describe("Days a deleted secret stays recoverable: 0 (delete at once) or 7 to 30. Default: 30.")
-    .optional(),
-  replicaRegions: list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
+);
+const replicaRegions = list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
     const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
     return duplicates(items, regionOf).map((dup) => ({
       complaint: {
@@ -153,13 +142,80 @@ export const settingsShape = {
         fix: 'list each replica region once in "{path}"',
       },
     }));
-  })
+});
+const kmsKeyId = text(KMS_KEY_ID, KMS_EXPECTED);
+
+const readers = list(
+  checkedText(READER_EXPECTED, (reader) => {
+    const found = readerProblem(reader);
+    return found && { kind: "invalid", problem: found.problem, fix: found.fix };
+  }),
+  "an array of IAM principals (account IDs, role or user ARNs)",
+  (items) =>
+    duplicates(items, ifString).map((dup) => ({
+      index: dup.index,
+      complaint: {
+        kind: "invalid",
+        problem: "repeats a reader listed before",
+        fix: 'list each reader once in "{parent}"',
+      },
+    })),
+);
+
+const readersPolicyError = mustBe('"allow" or "strict"');
+const readersPolicy = z.enum(["allow", "strict"], { error: readersPolicyError });
+
+/** Secrets Manager accepts descriptions of up to 2048 characters. */
+const DESCRIPTION = /^[^\0-\x08\x0b-\x1f\x7f]{1,2048}$/;
+
+/** Per-secret settings: the values of `secrets` (globally and under `environments.<env>`). */
+export const secretSettingsShape = {
+  description: text(DESCRIPTION, "a description of 1-2048 characters without control characters")
+    .describe("The secret's description. Default: Managed by sops-secrets from <file>.")
+    .optional(),
+  tags: tags.describe("Tags on the secret, over the environment's default tags.").optional(),
+  recoveryWindowInDays: recoveryWindowInDays
+    .describe("Days the deleted secret stays recoverable: 0 or 7 to 30. Default: the environment's.")
+    .optional(),
+  kmsKeyId: kmsKeyId.describe("KMS key of the secret. Default: the environment's.").optional(),
+  replicaRegions: replicaRegions
+    .describe("Regions to replicate the secret to (replaces the environment's). Default: the environment's.")
+    .optional(),
+  readers: readers
+    .describe("Who may read the secret (replaces the environment's readers). Default: the environment's.")
+    .optional(),
+  readersPolicy: readersPolicy
+    .describe('"strict": also deny GetSecretValue to everyone else. Default: the environment\'s.')
+    .optional(),
+};
+
+/** Settings that can be set globally and overridden per environment under `environments.<env>`. */
+export const settingsShape = {
+  region: text(AWS_REGION, REGION_EXPECTED)
+    .describe("AWS region of the provider (where the secrets are created). Default: us-east-1.")
+    .optional(),
+  assumeRoleArn: text(IAM_ROLE_ARN, ROLE_EXPECTED)
+    .describe("Role the AWS provider assumes. Default: the ambient credentials.")
+    .optional(),
+  tags: tags
+    .describe("Default tags on every resource; per-environment tags merge over global ones.")
+    .optional(),
+  recoveryWindowInDays: recoveryWindowInDays
+    .describe("Days a deleted secret stays recoverable: 0 (delete at once) or 7 to 30. Default: 30.")
+    .optional(),
+  replicaRegions: replicaRegions
     .describe("Regions to replicate each secret to: region names or { region, kmsKeyId }. Default: none.")
     .optional(),
-  kmsKeyId: text(KMS_KEY_ID, KMS_EXPECTED)
+  kmsKeyId: kmsKeyId
     .describe(
       "KMS key Secrets Manager encrypts the secrets with. Default: the AWS managed key aws/secretsmanager.",
     )
+    .optional(),
+  readers: readers
+    .describe("IAM principals that may read the secrets (secret policy). Default: none, no policy.")
+    .optional(),
+  readersPolicy: readersPolicy
+    .describe('"strict": also deny GetSecretValue to everyone but the readers and the deployer. Default: "allow".')
     .optional(),
   secretNameTemplate: checkedText("a string", secretNameTemplateProblem)
     .describe("Secret name template with {env} and {name}. Default: {env}/{name}.")
@@ -174,7 +230,19 @@ export const settingsShape = {
     .optional(),
 };
 
-const environmentSettings = strict(settingsShape, "an object of settings");
+const secretGlob = keyName(SECRET_GLOB, 512, () => undefined);
+const secretSettings = strict(secretSettingsShape, "an object of per-secret settings");
+const secrets = keyed(secretGlob, secretSettings, "an object from glob over logical names to settings");
+
+const environmentSettings = strict(
+  {
+    ...settingsShape,
+    secrets: secrets
+      .describe("Per-secret settings for this environment, over the global ones, by glob on logical names.")
+      .optional(),
+  },
+  "an object of settings",
+);
 
 const environmentKey = keyName(ENVIRONMENT_NAME, ENVIRONMENT_NAME_MAX_LENGTH, (env) => {
   const problem = environmentNameProblem(env);
@@ -277,6 +345,9 @@ const dataKeyMaxAgeDays = z
 /** cdktf.json `context`. */
 export const contextShape = {
   ...settingsShape,
+  secrets: secrets
+    .describe("Per-secret settings by glob on logical names (payments/*, app, **); the most specific wins.")
+    .optional(),
   backend: backendSchema.optional(),
   environments: keyed(environmentKey, environmentSettings, "an object keyed by environment name")
     .describe("Per-environment overrides, keyed by environment folder name.")

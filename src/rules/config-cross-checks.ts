@@ -3,6 +3,7 @@ import { settingsFor } from "../config/config";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
 import { Rule } from "./rule";
+import { secretSettingsProblems } from "./secret-settings-checks";
 import { environmentFolders } from "./support";
 
 /**
@@ -23,7 +24,10 @@ export const configCrossChecks: Rule = {
     "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
     "is an error (Secrets Manager rejects it at apply time). With `context.bootstrap` on: a secret name template " +
     "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
-    "named `<x>-plan`, are errors (docs/bootstrap.md). " +
+    "named `<x>-plan`, are errors (docs/bootstrap.md). Per-secret settings and readers: a `secrets` glob that " +
+    "matches no secret is a warning; two equally specific globs matching one secret, a reader on a secret under " +
+    "the AWS managed key whose account is not proven to be the environment's, and more than 50 tags on a secret " +
+    "are errors. " +
     "A `context.suppressions` entry that names an " +
     "unknown rule or one that cannot be suppressed is an error, one that matches no finding a warning.",
   check(context) {
@@ -59,6 +63,7 @@ export const configCrossChecks: Rule = {
       }
     }
     out.push(...bootstrapConfigProblems(context.config, folders));
+    out.push(...secretSettingsProblems(context));
     return out;
   },
 };

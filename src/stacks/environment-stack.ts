@@ -4,6 +4,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
+import { escapeRawHclStrings } from "../bootstrap/hcl-quoted-strings";
 import { BackendConfig, EnvironmentSettings } from "../config/config";
 import { SecretPlan } from "../analysis/analyze-repo";
 import { EphemeralSopsFile } from "./ephemeral-sops-file";
@@ -59,6 +62,15 @@ export class EnvironmentStack extends TerraformStack {
     if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
 
     const sources = new StackSourceFiles(this, "source-files");
+    // A strict readers policy exempts the deploying principal: the IAM role (or user) behind the credentials.
+    let deployerArn: string | undefined;
+    if (props.secrets.some((s) => s.settings.readersPolicy === "strict" && s.settings.readers.length > 0)) {
+      const caller = new DataAwsCallerIdentity(this, "deployer-identity");
+      caller.overrideLogicalId("deployer");
+      const session = new DataAwsIamSessionContext(this, "deployer-session", { arn: caller.arn });
+      session.overrideLogicalId("deployer");
+      deployerArn = session.issuerArn;
+    }
     // A Map, not an object literal: a secret named `__proto__` must be a key, not the prototype.
     const outputs = new Map<string, { arn: string; name: string }>();
     for (const s of props.secrets) {
@@ -72,10 +84,15 @@ export class EnvironmentStack extends TerraformStack {
         sourcePath: s.ref.path,
         sourceFile: sources.add(s.ref.path, s.content),
         inputType: s.ref.inputType,
-        recoveryWindowInDays: settings.recoveryWindowInDays,
-        kmsKeyId: settings.kmsKeyId,
-        replicas: settings.replicaRegions,
+        recoveryWindowInDays: s.settings.recoveryWindowInDays,
+        kmsKeyId: s.settings.kmsKeyId,
+        replicas: s.settings.replicaRegions,
         writeOnlyVersion: settings.writeOnly ? s.lastModified : undefined,
+        description: s.settings.description,
+        tags: s.settings.tags,
+        readers: s.settings.readers,
+        strictReaders: s.settings.readersPolicy === "strict",
+        deployerArn,
       });
       outputs.set(s.ref.name, { arn: secret.secret.arn, name: secret.secret.name });
     }
@@ -92,7 +109,8 @@ export class EnvironmentStack extends TerraformStack {
    */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
-    let hcl = result.hcl;
+    // A strict readers policy holds a token (the deployer's ARN): see hcl-quoted-strings.ts.
+    let hcl = escapeRawHclStrings(result.hcl);
     if (this.writeOnly) {
       const broken = /^[ \t]*0 = "required_version"$/m;
       if (!broken.test(hcl))
