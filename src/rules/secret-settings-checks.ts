@@ -64,7 +64,7 @@ export function secretSettingsProblems(context: RuleContext): Diagnostic[] {
               (account === undefined
                 ? `names readers of secret "${file.name}" in environment "${env.name}", whose AWS account the configuration does not say, so every reader may be in another account; `
                 : `names reader(s) in another account than environment "${env.name}"'s ${account} (${foreign.join(", ")}) for secret "${file.name}"; `) +
-                "its secret is encrypted with the AWS managed key aws/secretsmanager, whose key policy cannot be changed to let another account decrypt, so those readers could never read it",
+                "the secret is encrypted with the AWS managed key aws/secretsmanager, whose key policy cannot be changed to let another account decrypt, so those readers could never read it",
               `set a customer managed key for the secret ("kmsKeyId", whose key policy lets the readers' accounts use kms:Decrypt)` +
                 (account === undefined
                   ? `, or say the environment's account ("context.environments.${env.name}.assumeRoleArn" or "context.bootstrap.accountId") if every reader is in it`
