@@ -106,6 +106,9 @@ export function renderAccessText(report: AccessReport): string {
       );
     for (const s of env.secrets)
       if (!inSync(s)) lines.push(`  ! ${printable(s.file)}: ${printable(syncText(s))}`);
+    for (const s of env.secrets)
+      if (s.readers.join() !== env.readers.join())
+        lines.push(`  ${printable(s.name)}: Secrets Manager readers: ${printable(readersText(s.readers))}`);
     lines.push("");
   }
   lines.push(summaryLine(report));
