@@ -37,7 +37,9 @@ describe("readers that are not principals are refused, path-named", () => {
     ).toEqual([
       '"context.secrets.**.readers" must be an array of IAM principals (account IDs, role or user ARNs), received a string',
       expect.stringMatching(/^"context.environments.prod.readers\[0\]" is a wildcard/),
-      expect.stringMatching(/^"context.environments.prod.secrets.a\/\*.readers\[0\]" must be an IAM principal.*received a number$/),
+      expect.stringMatching(
+        /^"context.environments.prod.secrets.a\/\*.readers\[0\]" must be an IAM principal.*received a number$/,
+      ),
     ]);
   });
 
@@ -162,7 +164,10 @@ describe("SS011 cross-checks of per-secret settings", () => {
     const role = "arn:aws:iam::111122223333:role/app";
     expect(check({ assumeRoleArn: "arn:aws:iam::111122223333:role/deploy", readers: [role] })).toEqual([]);
     expect(
-      check({ assumeRoleArn: "arn:aws:iam::111122223333:role/deploy", secrets: { app: { readers: ["444455556666"] } } }),
+      check({
+        assumeRoleArn: "arn:aws:iam::111122223333:role/deploy",
+        secrets: { app: { readers: ["444455556666"] } },
+      }),
     ).toEqual([
       expect.stringMatching(
         /^error: "context.secrets.app.readers" names reader\(s\) in another account than environment "dev"'s 111122223333 \(arn:aws:iam::444455556666:root\) for secret "app"; .*AWS managed key .*cannot be changed/,
@@ -182,7 +187,8 @@ describe("SS011 cross-checks of per-secret settings", () => {
     expect(check({ secrets: { app: { tags: { ManagedBy: "me" } } } })).toEqual([
       'error: "context.secrets.app.tags" sets tag(s) ManagedBy, which the stacks set on every secret themselves',
     ]);
-    const many = (n: number, p: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${p}${i}`, "v"]));
+    const many = (n: number, p: string) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`${p}${i}`, "v"]));
     expect(check({ tags: many(40, "d"), secrets: { ab: { tags: many(7, "s") } } })).toEqual([]);
     expect(check({ tags: many(40, "d"), secrets: { ab: { tags: many(8, "s") } } })).toEqual([
       'error: "context.secrets.ab.tags" gives secret "ab" of environment "dev" 51 tags (the environment\'s default tags, its own and the 3 generated ones); AWS allows at most 50 per resource',

@@ -134,9 +134,9 @@ describe("secret policies and per-secret settings (JSON)", () => {
     expect(secrets["payments--adyen"].description).toBe(
       "Managed by sops-secrets from secrets/production/payments/adyen.enc.json",
     );
-    expect(JSON.parse(stack.resource.aws_secretsmanager_secret_policy["payments--adyen"].policy).Statement).toEqual(
-      [expect.objectContaining({ Principal: { AWS: ROLE_APP } })],
-    );
+    expect(
+      JSON.parse(stack.resource.aws_secretsmanager_secret_policy["payments--adyen"].policy).Statement,
+    ).toEqual([expect.objectContaining({ Principal: { AWS: ROLE_APP } })]);
     // Environment tags stay default tags; the secret's own tags are on the resource.
     expect(stack.provider.aws[0].default_tags).toEqual([{ tags: { Team: "core" } }]);
     expect(secrets.app.tags).toEqual({
@@ -153,7 +153,8 @@ const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
     const root = writeExampleRepo(makeTempDir(), SPEC);
     synth(root, hcl);
     const dir = stackDir(root, "production");
-    if (hcl) expect(fs.readFileSync(path.join(dir, "cdk.tf"), "utf8")).toContain("aws_secretsmanager_secret_policy");
+    if (hcl)
+      expect(fs.readFileSync(path.join(dir, "cdk.tf"), "utf8")).toContain("aws_secretsmanager_secret_policy");
     const r = spawnSync("terraform", ["validate", "-no-color"], {
       cwd: dir,
       encoding: "utf8",
@@ -161,5 +162,46 @@ const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
     });
     const errors = [...(r.stderr + r.stdout).matchAll(/Error: (.*)/g)].map((m) => m[1].trim());
     expect(errors).toEqual(["Missing required provider", "Missing required provider"]);
+  });
+});
+
+describe("the bootstrap stack's sops-<env>-readers policy", () => {
+  it("GetSecretValue and DescribeSecret on the environment's names, kms:Decrypt via Secrets Manager only", () => {
+    const root = writeExampleRepo(makeTempDir(), {
+      environments: SPEC.environments,
+      context: {
+        bootstrap: { accountId: "111122223333" },
+        backend: { bucket: "acme-tf-state" },
+        environments: { production: { kmsKeyId: CMK, region: "eu-west-1" } },
+      },
+    });
+    synth(root);
+    const stack = JSON.parse(fs.readFileSync(path.join(stackDir(root, "bootstrap"), "cdk.tf.json"), "utf8"));
+    const policy = stack.resource.aws_iam_policy.sops_production_readers;
+    expect(policy.name).toBe("sops-production-readers");
+    expect(JSON.parse(policy.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ReadSecrets",
+          Effect: "Allow",
+          Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+          Resource: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:production/*",
+        },
+        {
+          Sid: "SecretsKmsKey",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: CMK,
+          Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+        },
+      ],
+    });
+    expect(stack.output.environments.value.production.readers_policy_arn).toBe(
+      "${aws_iam_policy.sops_production_readers.arn}",
+    );
+    // Nobody is attached to it by the stack.
+    const attachments = JSON.stringify(stack.resource.aws_iam_role_policy_attachment ?? {});
+    expect(attachments).not.toContain("sops_production_readers");
   });
 });

@@ -53,7 +53,9 @@ export function readAccessInputs(root: string): AccessInputsResult {
       environments: [...discovery.environments.map((e) => e.name), ...discovery.emptyEnvironments],
       readers: (env) => {
         const settings = settingsFor(config, env);
-        return [...new Set(settings.readers.map((r) => normalizeReader(r, partitionOf(settings.region))))].sort();
+        return [
+          ...new Set(settings.readers.map((r) => normalizeReader(r, partitionOf(settings.region)))),
+        ].sort();
       },
     },
   };

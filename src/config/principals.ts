@@ -10,7 +10,8 @@ export const READER_EXPECTED =
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** An account, role or user ARN (with optional IAM path for roles and users). */
-const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128})$/;
+const PRINCIPAL_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128})$/;
 const SERVICE = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 
 /** Why `reader` cannot be a reader (a sentence after the key path), or undefined when it can. */

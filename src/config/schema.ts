@@ -118,30 +118,30 @@ function secretNameTemplateProblem(template: string): Complaint | undefined {
 }
 
 const recoveryWindowInDays = refineWith(
-    integer(
-      0,
-      30,
-      "Secrets Manager accepts 0 (delete without recovery) or 7 to 30",
-      'set "{path}" to 0 or a number from 7 to 30',
-    ),
-    (days) =>
-      days > 0 && days < 7
-        ? {
-            kind: "invalid",
-            problem: `is ${days}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
-            fix: 'set "{path}" to 0 or a number from 7 to 30',
-          }
-        : undefined,
+  integer(
+    0,
+    30,
+    "Secrets Manager accepts 0 (delete without recovery) or 7 to 30",
+    'set "{path}" to 0 or a number from 7 to 30',
+  ),
+  (days) =>
+    days > 0 && days < 7
+      ? {
+          kind: "invalid",
+          problem: `is ${days}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
+          fix: 'set "{path}" to 0 or a number from 7 to 30',
+        }
+      : undefined,
 );
 const replicaRegions = list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
-    const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
-    return duplicates(items, regionOf).map((dup) => ({
-      complaint: {
-        kind: "invalid",
-        problem: `lists region ${dup.key} twice`,
-        fix: 'list each replica region once in "{path}"',
-      },
-    }));
+  const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
+  return duplicates(items, regionOf).map((dup) => ({
+    complaint: {
+      kind: "invalid",
+      problem: `lists region ${dup.key} twice`,
+      fix: 'list each replica region once in "{path}"',
+    },
+  }));
 });
 const kmsKeyId = text(KMS_KEY_ID, KMS_EXPECTED);
 
@@ -215,7 +215,9 @@ export const settingsShape = {
     .describe("IAM principals that may read the secrets (secret policy). Default: none, no policy.")
     .optional(),
   readersPolicy: readersPolicy
-    .describe('"strict": also deny GetSecretValue to everyone but the readers and the deployer. Default: "allow".')
+    .describe(
+      '"strict": also deny GetSecretValue to everyone but the readers and the deployer. Default: "allow".',
+    )
     .optional(),
   secretNameTemplate: checkedText("a string", secretNameTemplateProblem)
     .describe("Secret name template with {env} and {name}. Default: {env}/{name}.")

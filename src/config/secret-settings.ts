@@ -53,7 +53,9 @@ export function resolveSecretSettings(
   name: string,
   envSettings: EnvironmentSettings = settingsFor(config, environment),
 ): ResolvedSecretSettings {
-  const envOverrides = Object.hasOwn(config.environments, environment) ? config.environments[environment] : {};
+  const envOverrides = Object.hasOwn(config.environments, environment)
+    ? config.environments[environment]
+    : {};
   const envPath = `context.environments.${environment}`;
   const sources = {
     readers: envOverrides.readers !== undefined ? `${envPath}.readers` : "context.readers",

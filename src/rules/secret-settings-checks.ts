@@ -35,7 +35,9 @@ export function secretSettingsProblems(context: RuleContext): Diagnostic[] {
     const files = envs.find((e) => e.name === env)?.files ?? [];
     for (const glob of Object.keys(entries))
       if (!files.some((f) => globMatches(glob, f.name)))
-        out.push(configUnusedSecretGlob(`context.environments.${env}.secrets.${glob}`, `of environment "${env}"`));
+        out.push(
+          configUnusedSecretGlob(`context.environments.${env}.secrets.${glob}`, `of environment "${env}"`),
+        );
   }
 
   for (const env of envs) {

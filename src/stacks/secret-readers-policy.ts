@@ -5,10 +5,8 @@
  * `GetSecretValue` is denied: the deployer and the account's administrators can always replace or delete
  * the policy, so a strict policy never locks the secret away for good.
  */
+import { READER_SECRETSMANAGER_ACTIONS } from "../bootstrap/bootstrap-policies";
 import { PolicyDocument, policyDocument, PolicyStatement } from "../bootstrap/iam-policy-document";
-
-/** What a reader may do with a secret, and nothing else. */
-export const READER_SECRETSMANAGER_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
 
 /**
  * `aws:PrincipalArn` pattern of a reader: an account (`…:root`) stands for every principal of the account
@@ -39,7 +37,8 @@ export function secretReadersPolicy(input: SecretReadersPolicyInput): PolicyDocu
     },
   ];
   if (input.strict) {
-    if (input.deployerArn === undefined) throw new Error("secretReadersPolicy: strict needs the deployer ARN");
+    if (input.deployerArn === undefined)
+      throw new Error("secretReadersPolicy: strict needs the deployer ARN");
     statements.push({
       Sid: "DenyOthersRead",
       Effect: "Deny",
