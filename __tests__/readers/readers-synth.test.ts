@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { runCheck } from "../../src/check/run-check";
 import { synthesizeRepo } from "../../src/synth/synthesize-repo";
 import { makeTempDir, writeExampleRepo } from "../../test-support/example-repo";
 
@@ -203,5 +204,28 @@ describe("the bootstrap stack's sops-<env>-readers policy", () => {
     // Nobody is attached to it by the stack.
     const attachments = JSON.stringify(stack.resource.aws_iam_role_policy_attachment ?? {});
     expect(attachments).not.toContain("sops_production_readers");
+  });
+});
+
+describe("check and synth agree on readers and per-secret settings", () => {
+  it.each([
+    [
+      "a cross-account reader under the AWS managed key",
+      { assumeRoleArn: "arn:aws:iam::111122223333:role/d", readers: [OTHER_ACCOUNT] },
+    ],
+    ["readers without a known account", { readers: [ROLE_APP] }],
+    ["a tie between globs", { secrets: { "payments/strip?": {}, "paymen?s/stripe": {} } }],
+    ["a wildcard reader", { readers: ["*"] }],
+  ])("%s: check exits non-zero, synth refuses with the same errors and writes nothing", (_, context) => {
+    const root = writeExampleRepo(makeTempDir(), { environments: SPEC.environments, context });
+    const check = runCheck(["--json"], root);
+    expect(check.exitCode).not.toBe(0);
+    const result = synthesizeRepo(root, { outdir: "cdktf.out" });
+    expect(result.synthesized).toBe(false);
+    const errors = result.analysis.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((d) => d.ruleId === "SS011" && d.path === "cdktf.json")).toBe(true);
+    for (const e of errors) expect(check.stdout).toContain(JSON.stringify(e.message).slice(1, -1));
+    expect(fs.existsSync(path.join(root, "cdktf.out", "stacks"))).toBe(false);
   });
 });
