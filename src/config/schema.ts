@@ -166,7 +166,7 @@ const readersPolicyError = mustBe('"allow" or "strict"');
 const readersPolicy = z.enum(["allow", "strict"], { error: readersPolicyError });
 
 /** Secrets Manager accepts descriptions of up to 2048 characters. */
-const DESCRIPTION = /^[^\0-\x08\x0b-\x1f\x7f]{1,2048}$/;
+const DESCRIPTION = /^\P{Cc}{1,2048}$/u;
 
 /** Per-secret settings: the values of `secrets` (globally and under `environments.<env>`). */
 export const secretSettingsShape = {

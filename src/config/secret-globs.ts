@@ -14,7 +14,7 @@
  */
 
 /** What a glob key may be: no leading or trailing `/`, no empty segment, no backslash or control character. */
-export const SECRET_GLOB = /^(?!\/)(?!.*\/$)(?!.*\/\/)[^\\\0-\x1f\x7f]{1,512}$/;
+export const SECRET_GLOB = /^(?!\/)(?!.*\/$)(?!.*\/\/)[^\\\p{Cc}]{1,512}$/u;
 
 /** Whether `glob` has a wildcard. */
 export function isGlob(glob: string): boolean {
