@@ -194,4 +194,24 @@ describe("SS011 cross-checks of per-secret settings", () => {
       'error: "context.secrets.ab.tags" gives secret "ab" of environment "dev" 51 tags (the environment\'s default tags, its own and the 3 generated ones); AWS allows at most 50 per resource',
     ]);
   });
+
+  it("a per-secret replica in the environment's own region is refused", () => {
+    expect(check({ secrets: { app: { replicaRegions: ["us-east-1"] } } })).toEqual([
+      'error: "context.secrets.app.replicaRegions" lists us-east-1, which is the region of environment "dev" itself; Secrets Manager cannot replicate a secret to its own region',
+      'error: "context.secrets.app.replicaRegions" lists us-east-1, which is the region of environment "prod" itself; Secrets Manager cannot replicate a secret to its own region',
+    ]);
+    expect(check({ secrets: { app: { replicaRegions: ["eu-west-1"] } } })).toEqual([]);
+  });
+
+  it("with the bootstrap stack on, a per-secret KMS key its policies do not cover is a warning", () => {
+    const cmk = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-4333-8444-555555555555";
+    const bootstrap = { accountId: "111122223333" };
+    expect(check({ bootstrap, kmsKeyId: cmk, secrets: { app: { kmsKeyId: cmk } } })).toEqual([]);
+    expect(check({ bootstrap, secrets: { app: { kmsKeyId: "alias/aws/secretsmanager" } } })).toEqual([]);
+    expect(check({ bootstrap, environments: { dev: { secrets: { ab: { kmsKeyId: cmk } } } } })).toEqual([
+      expect.stringMatching(
+        /^warning: "context.environments.dev.secrets.ab.kmsKeyId" sets a KMS key for secrets of environment "dev" that the bootstrap stack's sops-dev-deployers/,
+      ),
+    ]);
+  });
 });

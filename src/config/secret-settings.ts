@@ -43,7 +43,13 @@ export interface ResolvedSecretSettings {
   /** Two equally specific globs that both match (an error, SS011); empty when none. */
   readonly ties: readonly { readonly path: string; readonly globs: readonly [string, string] }[];
   /** Where each setting the cross-checks explain came from (a key path). */
-  readonly sources: { readonly readers: string; readonly kmsKeyId: string; readonly tags: string };
+  readonly sources: {
+    readonly readers: string;
+    readonly kmsKeyId: string;
+    readonly tags: string;
+    /** Undefined when the replica regions are the environment's (checked with the environment's settings). */
+    readonly replicaRegions?: string;
+  };
 }
 
 /** The per-secret settings of logical name `name` in environment `environment`. */
@@ -57,7 +63,7 @@ export function resolveSecretSettings(
     ? config.environments[environment]
     : {};
   const envPath = `context.environments.${environment}`;
-  const sources = {
+  const sources: { readers: string; kmsKeyId: string; tags: string; replicaRegions?: string } = {
     readers: envOverrides.readers !== undefined ? `${envPath}.readers` : "context.readers",
     kmsKeyId: envOverrides.kmsKeyId !== undefined ? `${envPath}.kmsKeyId` : "context.kmsKeyId",
     tags: envOverrides.tags !== undefined ? `${envPath}.tags` : "context.tags",
@@ -94,7 +100,10 @@ export function resolveSecretSettings(
       kmsKeyId = entry.kmsKeyId;
       sources.kmsKeyId = `${at}.kmsKeyId`;
     }
-    if (entry.replicaRegions !== undefined) replicaRegions = entry.replicaRegions;
+    if (entry.replicaRegions !== undefined) {
+      replicaRegions = entry.replicaRegions;
+      sources.replicaRegions = `${at}.replicaRegions`;
+    }
     if (entry.readers !== undefined) {
       readers = entry.readers;
       sources.readers = `${at}.readers`;

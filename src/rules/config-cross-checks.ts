@@ -26,8 +26,9 @@ export const configCrossChecks: Rule = {
     "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
     "named `<x>-plan`, are errors (docs/bootstrap.md). Per-secret settings and readers: a `secrets` glob that " +
     "matches no secret is a warning; two equally specific globs matching one secret, a reader on a secret under " +
-    "the AWS managed key whose account is not proven to be the environment's, and more than 50 tags on a secret " +
-    "are errors. " +
+    "the AWS managed key whose account is not proven to be the environment's, generated tag keys, more than 50 tags " +
+    "on a secret and a per-secret replica in the environment's own region are errors; with the bootstrap stack on, " +
+    "a per-secret KMS key its policies do not cover is a warning. " +
     "A `context.suppressions` entry that names an " +
     "unknown rule or one that cannot be suppressed is an error, one that matches no finding a warning.",
   check(context) {

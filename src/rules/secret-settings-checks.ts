@@ -1,7 +1,9 @@
 /**
  * SS011 checks of per-secret settings and readers that need the discovered secrets: a `secrets` glob that
  * matches nothing (warning), two equally specific globs matching one secret, a reader in another (or an
- * unprovable) account on a secret under the AWS managed key, and too many tags on a secret (errors).
+ * unprovable) account on a secret under the AWS managed key, generated tag keys, too many tags on a secret and
+ * a per-secret replica in the environment's own region (errors); with the bootstrap stack on, a per-secret KMS
+ * key its policies do not cover (warning).
  */
 import { settingsFor } from "../config/config";
 import {
@@ -14,7 +16,7 @@ import {
 } from "../config/secret-settings";
 import { globMatches } from "../config/secret-globs";
 import { Diagnostic } from "../diagnostics";
-import { configInvalidValue, configUnusedSecretGlob } from "../errors";
+import { configInvalidValue, configPerSecretKeyNotInBootstrap, configUnusedSecretGlob } from "../errors";
 import { RuleContext } from "./rule";
 
 export function secretSettingsProblems(context: RuleContext): Diagnostic[] {
@@ -57,6 +59,25 @@ export function secretSettingsProblems(context: RuleContext): Diagnostic[] {
         );
       }
       const { settings, sources } = resolved;
+      const replicaPath = sources.replicaRegions;
+      if (replicaPath !== undefined && settings.replicaRegions.some((r) => r.region === envSettings.region))
+        once(`replica ${replicaPath} ${env.name}`, () =>
+          configInvalidValue(
+            replicaPath,
+            `lists ${envSettings.region}, which is the region of environment "${env.name}" itself; Secrets Manager cannot replicate a secret to its own region`,
+            `remove ${envSettings.region} from "${replicaPath}"`,
+          ),
+        );
+      if (
+        config.bootstrap !== undefined &&
+        sources.kmsKeyId !== "context.kmsKeyId" &&
+        !sources.kmsKeyId.startsWith(`context.environments.${env.name}.kmsKeyId`) &&
+        settings.kmsKeyId !== envSettings.kmsKeyId &&
+        !usesAwsManagedKey(settings.kmsKeyId)
+      )
+        once(`bootkey ${sources.kmsKeyId} ${env.name}`, () =>
+          configPerSecretKeyNotInBootstrap(sources.kmsKeyId, env.name),
+        );
       if (settings.readers.length > 0 && usesAwsManagedKey(settings.kmsKeyId)) {
         const foreign = crossAccountReaders(settings.readers, account);
         if (foreign.length > 0)
