@@ -231,6 +231,9 @@ describe("sops-shaped repositories", () => {
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "  db: Secrets Manager readers: arn:aws:iam::444455556666:root\n",
     );
+    expect(runAccessCli(["--now", NOW, "--markdown"], root).stdout).toContain(
+      "- `db`: Secrets Manager readers: arn:aws:iam::444455556666:root\n",
+    );
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "empty: 0 secret files; Secrets Manager readers: arn:aws:iam::111122223333:role/app\n  (no secret file: no stack)\n",
     );

@@ -146,6 +146,12 @@ export function renderAccessMarkdown(report: AccessReport): string {
       out.push("");
       for (const s of off) out.push(`- \`${md(s.file)}\`: ${md(syncText(s))}`);
     }
+    const own = env.secrets.filter((s) => s.readers.join() !== env.readers.join());
+    if (own.length > 0) {
+      out.push("");
+      for (const s of own)
+        out.push(`- \`${md(s.name)}\`: Secrets Manager readers: ${md(readersText(s.readers))}`);
+    }
     out.push("");
   }
   out.push(`_${md(summaryLine(report))}_`);
