@@ -205,3 +205,25 @@ export function outputLockedMessage(
     `Run synth again once it has finished; if no synth is running, delete ${lockPath}`
   );
 }
+
+/** A `secrets` glob (global or per environment) that matches no secret file: a typo, or a removed secret. */
+export function configUnusedSecretGlob(keyPath: string, scope: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"${keyPath}" matches no secret ${scope}`,
+    fix: "correct the glob (logical names are paths under secrets/<env>/ without .enc.<ext>) or remove the entry",
+  };
+}
+
+/** A per-secret `kmsKeyId` with the bootstrap stack on: its deployers, planners and readers policies name only the environment's key. */
+export function configPerSecretKeyNotInBootstrap(keyPath: string, environment: string): Diagnostic {
+  return {
+    ruleId: CONFIG_RULE_ID,
+    severity: "warning",
+    path: CONFIG_FILE,
+    message: `"${keyPath}" sets a KMS key for secrets of environment "${environment}" that the bootstrap stack's sops-${environment}-deployers, -planners and -readers policies do not cover (they name the environment's kmsKeyId only)`,
+    fix: `grant kms:Decrypt and kms:GenerateDataKey on that key (via secretsmanager) to the deployers yourself, or set the key as "context.environments.${environment}.kmsKeyId"`,
+  };
+}

@@ -72,6 +72,7 @@ function json(
       file: "secrets/legacy/example.enc.json",
       name: "example",
       secretName: "legacy/example",
+      readers: [],
       creationRule: ".sops.yaml creation rule #1 (line 2)",
       keyGroups: [
         [
@@ -200,7 +201,11 @@ describe("sops-shaped repositories", () => {
         context: {
           readers: ["arn:aws:iam::111122223333:role/app"],
           environments: {
-            prod: { readers: ["arn:aws:iam::444455556666:role/prod-app"], recoveryWindowInDays: 7 },
+            prod: {
+              readers: ["arn:aws:iam::444455556666:role/prod-app"],
+              recoveryWindowInDays: 7,
+              secrets: { db: { readers: ["444455556666"] } },
+            },
           },
         },
       },
@@ -217,6 +222,18 @@ describe("sops-shaped repositories", () => {
       keyGroups: [[{ type: "kms", id: ARN }]],
     });
     expect(report.environments[2].secrets[0].dataKeyAgeDays).toBe(699);
+    // Per secret: the configuration's resolved readers (the `secrets` entry replaces the environment's).
+    expect(report.environments.map((e) => e.secrets.map((s) => s.readers))).toEqual([
+      [["arn:aws:iam::111122223333:role/app"]],
+      [],
+      [["arn:aws:iam::444455556666:root"]],
+    ]);
+    expect(runAccessCli(["--now", NOW], root).stdout).toContain(
+      "  db: Secrets Manager readers: arn:aws:iam::444455556666:root\n",
+    );
+    expect(runAccessCli(["--now", NOW, "--markdown"], root).stdout).toContain(
+      "- `db`: Secrets Manager readers: arn:aws:iam::444455556666:root\n",
+    );
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "empty: 0 secret files; Secrets Manager readers: arn:aws:iam::111122223333:role/app\n  (no secret file: no stack)\n",
     );

@@ -274,11 +274,13 @@ describe("BootstrapStack: IAM policies (least privilege)", () => {
           Effect: "Allow",
           Action: [
             "secretsmanager:CreateSecret",
+            "secretsmanager:DeleteResourcePolicy",
             "secretsmanager:DeleteSecret",
             "secretsmanager:DescribeSecret",
             "secretsmanager:GetResourcePolicy",
             "secretsmanager:GetSecretValue",
             "secretsmanager:ListSecretVersionIds",
+            "secretsmanager:PutResourcePolicy",
             "secretsmanager:PutSecretValue",
             "secretsmanager:RemoveRegionsFromReplication",
             "secretsmanager:ReplicateSecretToRegions",
@@ -923,6 +925,7 @@ describe("BootstrapStack: backend, provider, outputs", () => {
       editors_policy_arn: "${aws_iam_policy.sops_production_editors.arn}",
       deployers_policy_arn: "${aws_iam_policy.sops_production_deployers.arn}",
       planners_policy_arn: "${aws_iam_policy.sops_production_planners.arn}",
+      readers_policy_arn: "${aws_iam_policy.sops_production_readers.arn}",
     });
     expect(json.output.state_kms_key_arn.value).toBe("${aws_kms_key.state.arn}");
     expect(json.output.state_bucket.value).toBe("${aws_s3_bucket.state.bucket}");
@@ -993,8 +996,11 @@ describeIfTerraform("BootstrapStack: terraform validate (without init)", () => {
 });
 
 test("the deployers' Secrets Manager actions are exactly the provider's calls", () => {
-  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toHaveLength(13);
-  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).not.toContain("secretsmanager:PutResourcePolicy");
+  // 15 since the stacks set a secret policy for readers: PutResourcePolicy and DeleteResourcePolicy (issue 13).
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toHaveLength(15);
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toContain("secretsmanager:PutResourcePolicy");
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).toContain("secretsmanager:DeleteResourcePolicy");
+  expect(DEPLOYER_SECRETSMANAGER_ACTIONS).not.toContain("secretsmanager:ValidateResourcePolicy");
 });
 
 describe("BootstrapStack: GitHub OIDC roles (the contract with the workflows)", () => {

@@ -19,6 +19,8 @@ describe("parseContext", () => {
       secretNameTemplate: "{env}/{name}",
       writeOnly: false,
       awsProviderVersion: "6.25.0",
+      readers: [],
+      readersPolicy: "allow",
     });
     expect(config?.backend).toEqual({
       type: "s3",

@@ -57,6 +57,11 @@ export interface SecretAccess {
   readonly name: string;
   /** Secrets Manager name of the copy, when the configuration is valid. */
   readonly secretName?: string;
+  /**
+   * Principals the copy's secret policy lets read it (its environment's readers, or its `secrets` entry's,
+   * account IDs as root ARNs); empty: none.
+   */
+  readonly readers: readonly string[];
   /** Key groups in file order; one group when the file has flat recipient lists. Empty when `problem` is set. */
   readonly keyGroups: readonly (readonly KeyHolder[])[];
   /** How many key groups are needed to decrypt (sops `shamir_threshold`; 1 with one group). */
@@ -77,7 +82,10 @@ export interface SecretAccess {
 
 export interface EnvironmentAccess {
   readonly name: string;
-  /** Principals configured to read the Secrets Manager copies (issue 13); empty: none configured. */
+  /**
+   * The environment's readers (`readers` globally or under `environments.<env>`, account IDs as root ARNs); a
+   * secret's own may differ (`SecretAccess.readers`). Empty: none configured.
+   */
   readonly readers: readonly string[];
   /** Sorted by logical name. */
   readonly secrets: readonly SecretAccess[];
@@ -98,6 +106,8 @@ export interface SecretFileInput {
   readonly file: string;
   readonly name: string;
   readonly secretName?: string;
+  /** The secret's resolved readers (src/config/secret-settings.ts). @default [] */
+  readonly readers?: readonly string[];
   /** The `sops` metadata block as written, or why it could not be read. */
   readonly metadata: Readonly<Record<string, unknown>> | { readonly problem: string };
   /** The matching creation rule: its description and keys; undefined when no rule matches. */
@@ -149,6 +159,7 @@ function secretAccess(input: SecretFileInput, now: Date): SecretAccess {
     file: input.file,
     name: input.name,
     ...(input.secretName !== undefined && { secretName: input.secretName }),
+    readers: input.readers ?? [],
     ...(input.rule && { creationRule: input.rule.description }),
   };
   if ("problem" in input.metadata && typeof input.metadata.problem === "string")

@@ -106,6 +106,9 @@ export function renderAccessText(report: AccessReport): string {
       );
     for (const s of env.secrets)
       if (!inSync(s)) lines.push(`  ! ${printable(s.file)}: ${printable(syncText(s))}`);
+    for (const s of env.secrets)
+      if (s.readers.join() !== env.readers.join())
+        lines.push(`  ${printable(s.name)}: Secrets Manager readers: ${printable(readersText(s.readers))}`);
     lines.push("");
   }
   lines.push(summaryLine(report));
@@ -142,6 +145,12 @@ export function renderAccessMarkdown(report: AccessReport): string {
     if (off.length > 0) {
       out.push("");
       for (const s of off) out.push(`- \`${md(s.file)}\`: ${md(syncText(s))}`);
+    }
+    const own = env.secrets.filter((s) => s.readers.join() !== env.readers.join());
+    if (own.length > 0) {
+      out.push("");
+      for (const s of own)
+        out.push(`- \`${md(s.name)}\`: Secrets Manager readers: ${md(readersText(s.readers))}`);
     }
     out.push("");
   }

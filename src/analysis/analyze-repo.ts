@@ -5,6 +5,7 @@
  */
 import { EnvironmentSettings, ProjectConfig, secretNameFor, settingsFor } from "../config/config";
 import { loadConfig } from "../config/load-config";
+import { resolveSecretSettings, SecretSettings } from "../config/secret-settings";
 import { Diagnostic, sortDiagnostics } from "../diagnostics";
 import { Discovery, SecretFileRef } from "../discovery/discover-secrets";
 import { terraformIdFor } from "../discovery/terraform-id";
@@ -25,6 +26,8 @@ export interface SecretPlan {
   readonly content: Buffer;
   /** sops `lastmodified` in Unix seconds (write-only mode's secret_string_wo_version). */
   readonly lastModified?: number;
+  /** The secret's own settings: its environment's, with the matching `secrets` entries applied. */
+  readonly settings: SecretSettings;
 }
 
 export interface EnvironmentPlan {
@@ -76,6 +79,7 @@ export function analyzeRepo(root: string, options: AnalyzeOptions = {}): RepoAna
           terraformId: terraformIdFor(ref.name),
           content: contents.get(ref.path) as Buffer,
           lastModified: metadata ? lastModifiedSeconds(metadata) : undefined,
+          settings: resolveSecretSettings(config, env.name, ref.name, settings).settings,
         };
       }),
     };

@@ -28,6 +28,11 @@ export function plannersPolicyName(environment: string): string {
   return `sops-${environment}-planners`;
 }
 
+/** `sops-<env>-readers`: the IAM policy for applications that read the environment's secrets. */
+export function readersPolicyName(environment: string): string {
+  return `sops-${environment}-readers`;
+}
+
 /** Suffix of the GitHub environment that PR plan jobs run in: `<env>-plan`. */
 export const GITHUB_PLAN_ENVIRONMENT_SUFFIX = "-plan";
 

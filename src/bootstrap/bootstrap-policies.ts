@@ -18,17 +18,19 @@ export const EDITOR_KMS_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encryp
 export const DEPLOYER_KMS_ACTIONS = ["kms:Decrypt"];
 
 /**
- * What the AWS provider calls for `aws_secretsmanager_secret` and `aws_secretsmanager_secret_version`
- * (create, read, update, replicate, tag, delete; versions: put, read, restage). No resource-policy writes:
- * the stacks set none.
+ * What the AWS provider calls for `aws_secretsmanager_secret`, `aws_secretsmanager_secret_version` and
+ * `aws_secretsmanager_secret_policy` (create, read, update, replicate, tag, delete; versions: put, read, restage;
+ * the readers' secret policy: put, read, delete).
  */
 export const DEPLOYER_SECRETSMANAGER_ACTIONS = [
   "secretsmanager:CreateSecret",
+  "secretsmanager:DeleteResourcePolicy",
   "secretsmanager:DeleteSecret",
   "secretsmanager:DescribeSecret",
   "secretsmanager:GetResourcePolicy",
   "secretsmanager:GetSecretValue",
   "secretsmanager:ListSecretVersionIds",
+  "secretsmanager:PutResourcePolicy",
   "secretsmanager:PutSecretValue",
   "secretsmanager:RemoveRegionsFromReplication",
   "secretsmanager:ReplicateSecretToRegions",
@@ -358,6 +360,41 @@ export function plannersPolicy(input: DeployersPolicyInput): PolicyDocument {
         ["kms:Decrypt"],
         input.stateKmsKey,
         `s3.${input.stateBucketRegion}.amazonaws.com`,
+      ),
+    );
+  return policyDocument(statements);
+}
+
+/** What a reader of an environment's secrets may do (the same actions as each secret's readers policy). */
+export const READER_SECRETSMANAGER_ACTIONS = [
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetSecretValue",
+];
+
+/**
+ * `sops-<env>-readers`: for applications that read the environment's secrets: `GetSecretValue` and
+ * `DescribeSecret` on the environment's secret names, and with a customer managed key `kms:Decrypt` through
+ * Secrets Manager only. Nothing on the sops key or the state. In the same account, this policy alone lets a
+ * principal read; the secret policies (`readers` in cdktf.json) admit principals of other accounts too.
+ */
+export function readersPolicy(
+  input: Pick<DeployersPolicyInput, "secretArnPattern" | "secretsRegion" | "secretsKmsKey">,
+): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: READER_SECRETSMANAGER_ACTIONS,
+      Resource: input.secretArnPattern,
+    },
+  ];
+  if (input.secretsKmsKey)
+    statements.push(
+      kmsStatement(
+        "SecretsKmsKey",
+        ["kms:Decrypt"],
+        input.secretsKmsKey,
+        `secretsmanager.${input.secretsRegion}.amazonaws.com`,
       ),
     );
   return policyDocument(statements);

@@ -302,6 +302,7 @@ export class BootstrapStack extends TerraformStack {
             editors_policy_arn: keys[env].editorsPolicy.arn,
             deployers_policy_arn: keys[env].deployersPolicy.arn,
             planners_policy_arn: keys[env].plannersPolicy.arn,
+            readers_policy_arn: keys[env].readersPolicy.arn,
             ...(keys[env].githubDeployRole && { github_deploy_role_arn: keys[env].githubDeployRole.arn }),
             ...(keys[env].githubPlanRole && { github_plan_role_arn: keys[env].githubPlanRole.arn }),
           },

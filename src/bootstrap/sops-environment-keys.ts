@@ -1,7 +1,7 @@
 /**
  * One environment's sops access: its KMS key (rotated yearly by KMS) with alias `alias/sops-<env>` and a key
  * policy that admits only the environment's principals, the IAM managed policies `sops-<env>-editors`,
- * `sops-<env>-deployers` and `sops-<env>-planners`, their attachments to the configured roles and users, and
+ * `sops-<env>-deployers`, `sops-<env>-planners` and `sops-<env>-readers`, their attachments (not the readers') to the configured roles and users, and
  * optionally the GitHub Actions roles `sops-<env>-deploy` / `sops-<env>-plan`. Revoking access is removing a
  * principal from the configuration (detached, and out of the key policy).
  */
@@ -21,6 +21,7 @@ import {
   githubPlanRoleName,
   githubSubject,
   plannersPolicyName,
+  readersPolicyName,
   sopsKeyAlias,
 } from "./bootstrap-names";
 import {
@@ -32,6 +33,7 @@ import {
   githubTrustPolicy,
   keyPolicy,
   plannersPolicy,
+  readersPolicy,
 } from "./bootstrap-policies";
 import { policyJson } from "./iam-policy-document";
 import { ArnContext } from "./kms-key-reference";
@@ -61,6 +63,8 @@ export class SopsEnvironmentKeys extends Construct {
   public readonly editorsPolicy: IamPolicy;
   public readonly deployersPolicy: IamPolicy;
   public readonly plannersPolicy: IamPolicy;
+  /** `sops-<env>-readers`: read the environment's secrets (attach it to the applications' roles yourself). */
+  public readonly readersPolicy: IamPolicy;
   /** The GitHub Actions deploy and plan roles, when `github` is set. */
   public readonly githubDeployRole?: IamRole;
   public readonly githubPlanRole?: IamRole;
@@ -113,6 +117,12 @@ export class SopsEnvironmentKeys extends Construct {
       policy: policyJson(plannersPolicy({ ...props.deployers, sopsKeyArn: this.key.arn })),
     });
     this.plannersPolicy.overrideLogicalId(`${tf}_planners`);
+    this.readersPolicy = new IamPolicy(this, "readers", {
+      name: readersPolicyName(env),
+      description: `Read the secrets of the "${env}" environment (GetSecretValue, DescribeSecret, decrypt via Secrets Manager)`,
+      policy: policyJson(readersPolicy(props.deployers)),
+    });
+    this.readersPolicy.overrideLogicalId(`${tf}_readers`);
 
     if (props.access) {
       this.attach("editors", this.editorsPolicy, props.access.editors);

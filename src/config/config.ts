@@ -43,6 +43,33 @@ export interface EnvironmentSettings {
    * imports instead of creating (docs/adoption.md). @default - none: every secret is created
    */
   readonly adopt?: Readonly<Record<string, string>>;
+  /**
+   * IAM principals that may read every secret of the environment (`GetSecretValue`, `DescribeSecret`), as
+   * configured (an account ID stays an ID here: see src/config/secret-settings.ts). @default [] (no secret policy)
+   */
+  readonly readers: readonly string[];
+  /**
+   * "strict": the secret policy also denies `GetSecretValue` to every principal but the readers and the
+   * deploying principal. @default "allow"
+   */
+  readonly readersPolicy: ReadersPolicy;
+}
+
+export type ReadersPolicy = "allow" | "strict";
+
+/** One entry of `secrets` (globally or per environment): settings for the secrets its glob matches. */
+export interface SecretOverride {
+  /** @default - "Managed by sops-secrets from <file>" */
+  readonly description?: string;
+  /** Tags on the secret resource, merged over the environment's default tags. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly recoveryWindowInDays?: number;
+  readonly kmsKeyId?: string;
+  /** Replaces the environment's replica regions. */
+  readonly replicaRegions?: readonly ReplicaConfig[];
+  /** Replaces the environment's readers. */
+  readonly readers?: readonly string[];
+  readonly readersPolicy?: ReadersPolicy;
 }
 
 export type BackendConfig = S3BackendConfig | LocalBackendConfig | CloudBackendConfig;
@@ -106,6 +133,13 @@ export interface ProjectConfig {
   readonly backend: BackendConfig;
   /** Per-environment overrides, keyed by environment folder name (an object without prototype: read own keys). */
   readonly environments: Readonly<Record<string, Partial<EnvironmentSettings>>>;
+  /** `context.secrets`: per-secret settings by glob on logical names (no prototype). @default {} */
+  readonly secrets?: Readonly<Record<string, SecretOverride>>;
+  /**
+   * `context.environments.<env>.secrets`, by environment (no prototype; an environment without any: absent).
+   * @default {}
+   */
+  readonly environmentSecrets?: Readonly<Record<string, Readonly<Record<string, SecretOverride>>>>;
   /** The opt-in bootstrap stack's settings, or undefined when `bootstrap` is not set (or false). */
   readonly bootstrap?: BootstrapSettings;
   /**
@@ -126,6 +160,8 @@ export const DEFAULT_SETTINGS: EnvironmentSettings = {
   secretNameTemplate: "{env}/{name}",
   writeOnly: false,
   awsProviderVersion: "6.25.0",
+  readers: [],
+  readersPolicy: "allow",
 };
 
 export const DEFAULT_DATA_KEY_MAX_AGE_DAYS = 365;

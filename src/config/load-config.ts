@@ -26,11 +26,13 @@ import {
   DEFAULT_WORKSPACE_TEMPLATE,
   EnvironmentSettings,
   ProjectConfig,
+  ReplicaConfig,
+  SecretOverride,
   Suppression,
 } from "./config";
 import { jsonSyntaxError } from "./json-syntax-error";
 import { reservedKeyDiagnostics } from "./reserved-keys";
-import { ContextInput, contextSchema, settingsShape } from "./schema";
+import { ContextInput, contextSchema, secretSettingsShape, settingsShape } from "./schema";
 import { diagnosticsOf } from "./schema-kit";
 import { z } from "zod";
 
@@ -85,17 +87,22 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
   const defaults: EnvironmentSettings = { ...DEFAULT_SETTINGS, ...settingsOf(context) };
   // No prototype: an environment named `constructor` or `toString` is an ordinary key.
   const environments = Object.create(null) as Record<string, Partial<EnvironmentSettings>>;
-  for (const [env, overrides] of Object.entries(context.environments ?? {}))
+  const environmentSecrets = Object.create(null) as Record<string, Record<string, SecretOverride>>;
+  for (const [env, overrides] of Object.entries(context.environments ?? {})) {
     environments[env] = {
       ...settingsOf(overrides),
       ...(overrides.adopt !== undefined && {
         adopt: Object.assign(Object.create(null) as Record<string, string>, overrides.adopt),
       }),
     };
+    if (overrides.secrets !== undefined) environmentSecrets[env] = secretsOf(overrides.secrets);
+  }
   return {
     defaults,
     backend: backendOf(context.backend, defaults.region),
     environments,
+    secrets: secretsOf(context.secrets ?? {}),
+    environmentSecrets,
     bootstrap: bootstrapSettingsOf(context.bootstrap).settings,
     suppressions: (context.suppressions ?? []).map((x): Suppression => ({
       rule: x.rule ?? "",
@@ -107,6 +114,31 @@ function toProjectConfig(context: ContextInput): ProjectConfig {
 }
 
 type SettingsInput = z.output<z.ZodObject<typeof settingsShape>>;
+type SecretSettingsInput = z.output<z.ZodObject<typeof secretSettingsShape>>;
+
+function replicasOf(raw: NonNullable<SettingsInput["replicaRegions"]>): ReplicaConfig[] {
+  return raw.map((r) =>
+    typeof r === "string"
+      ? { region: r }
+      : { region: r.region, ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }) },
+  );
+}
+
+/** `secrets` as parsed: an object without prototype, keyed by glob. */
+function secretsOf(raw: Readonly<Record<string, SecretSettingsInput>>): Record<string, SecretOverride> {
+  const out = Object.create(null) as Record<string, SecretOverride>;
+  for (const [glob, s] of Object.entries(raw))
+    out[glob] = {
+      ...(s.description !== undefined && { description: s.description }),
+      ...(s.tags !== undefined && { tags: { ...s.tags } }),
+      ...(s.recoveryWindowInDays !== undefined && { recoveryWindowInDays: s.recoveryWindowInDays }),
+      ...(s.kmsKeyId !== undefined && { kmsKeyId: s.kmsKeyId }),
+      ...(s.replicaRegions !== undefined && { replicaRegions: replicasOf(s.replicaRegions) }),
+      ...(s.readers !== undefined && { readers: [...s.readers] }),
+      ...(s.readersPolicy !== undefined && { readersPolicy: s.readersPolicy }),
+    };
+  return out;
+}
 
 function settingsOf(raw: SettingsInput): Partial<EnvironmentSettings> {
   const out: { -readonly [K in keyof EnvironmentSettings]?: EnvironmentSettings[K] } = {};
@@ -115,12 +147,9 @@ function settingsOf(raw: SettingsInput): Partial<EnvironmentSettings> {
   if (raw.kmsKeyId !== undefined) out.kmsKeyId = raw.kmsKeyId;
   if (raw.tags !== undefined) out.tags = { ...raw.tags };
   if (raw.recoveryWindowInDays !== undefined) out.recoveryWindowInDays = raw.recoveryWindowInDays;
-  if (raw.replicaRegions !== undefined)
-    out.replicaRegions = raw.replicaRegions.map((r) =>
-      typeof r === "string"
-        ? { region: r }
-        : { region: r.region, ...(r.kmsKeyId !== undefined && { kmsKeyId: r.kmsKeyId }) },
-    );
+  if (raw.replicaRegions !== undefined) out.replicaRegions = replicasOf(raw.replicaRegions);
+  if (raw.readers !== undefined) out.readers = [...raw.readers];
+  if (raw.readersPolicy !== undefined) out.readersPolicy = raw.readersPolicy;
   if (raw.secretNameTemplate !== undefined) out.secretNameTemplate = raw.secretNameTemplate;
   if (raw.awsProviderVersion !== undefined) out.awsProviderVersion = raw.awsProviderVersion.trim();
   if (raw.writeOnly !== undefined) out.writeOnly = raw.writeOnly;

@@ -44,6 +44,8 @@ import {
   strict,
   text,
 } from "./schema-kit";
+import { READER_EXPECTED, readerProblem } from "./principals";
+import { SECRET_GLOB } from "./secret-globs";
 
 const REGION_EXPECTED = "an AWS region such as us-east-1";
 const REPLICA_REGION_EXPECTED = "an AWS region such as eu-west-1";
@@ -116,6 +118,78 @@ function secretNameTemplateProblem(template: string): Complaint | undefined {
   return undefined;
 }
 
+const recoveryWindowInDays = refineWith(
+  integer(
+    0,
+    30,
+    "Secrets Manager accepts 0 (delete without recovery) or 7 to 30",
+    'set "{path}" to 0 or a number from 7 to 30',
+  ),
+  (days) =>
+    days > 0 && days < 7
+      ? {
+          kind: "invalid",
+          problem: `is ${days}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
+          fix: 'set "{path}" to 0 or a number from 7 to 30',
+        }
+      : undefined,
+);
+const replicaRegions = list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
+  const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
+  return duplicates(items, regionOf).map((dup) => ({
+    complaint: {
+      kind: "invalid",
+      problem: `lists region ${dup.key} twice`,
+      fix: 'list each replica region once in "{path}"',
+    },
+  }));
+});
+const kmsKeyId = text(KMS_KEY_ID, KMS_EXPECTED);
+
+const readers = list(
+  checkedText(READER_EXPECTED, (reader) => {
+    const found = readerProblem(reader);
+    return found && { kind: "invalid", problem: found.problem, fix: found.fix };
+  }),
+  "an array of IAM principals (account IDs, role or user ARNs)",
+  (items) =>
+    duplicates(items, ifString).map((dup) => ({
+      index: dup.index,
+      complaint: {
+        kind: "invalid",
+        problem: "repeats a reader listed before",
+        fix: 'list each reader once in "{parent}"',
+      },
+    })),
+);
+
+const readersPolicyError = mustBe('"allow" or "strict"');
+const readersPolicy = z.enum(["allow", "strict"], { error: readersPolicyError });
+
+/** Secrets Manager accepts descriptions of up to 2048 characters. */
+const DESCRIPTION = /^\P{Cc}{1,2048}$/u;
+
+/** Per-secret settings: the values of `secrets` (globally and under `environments.<env>`). */
+export const secretSettingsShape = {
+  description: text(DESCRIPTION, "a description of 1-2048 characters without control characters")
+    .describe("The secret's description. Default: Managed by sops-secrets from <file>.")
+    .optional(),
+  tags: tags.describe("Tags on the secret, over the environment's default tags.").optional(),
+  recoveryWindowInDays: recoveryWindowInDays
+    .describe("Days the deleted secret stays recoverable: 0 or 7 to 30. Default: the environment's.")
+    .optional(),
+  kmsKeyId: kmsKeyId.describe("KMS key of the secret. Default: the environment's.").optional(),
+  replicaRegions: replicaRegions
+    .describe("Regions to replicate the secret to (replaces the environment's). Default: the environment's.")
+    .optional(),
+  readers: readers
+    .describe("Who may read the secret (replaces the environment's readers). Default: the environment's.")
+    .optional(),
+  readersPolicy: readersPolicy
+    .describe('"strict": also deny GetSecretValue to everyone else. Default: the environment\'s.')
+    .optional(),
+};
+
 /** Settings that can be set globally and overridden per environment under `environments.<env>`. */
 export const settingsShape = {
   region: text(AWS_REGION, REGION_EXPECTED)
@@ -127,39 +201,23 @@ export const settingsShape = {
   tags: tags
     .describe("Default tags on every resource; per-environment tags merge over global ones.")
     .optional(),
-  recoveryWindowInDays: refineWith(
-    integer(
-      0,
-      30,
-      "Secrets Manager accepts 0 (delete without recovery) or 7 to 30",
-      'set "{path}" to 0 or a number from 7 to 30',
-    ),
-    (days) =>
-      days > 0 && days < 7
-        ? {
-            kind: "invalid",
-            problem: `is ${days}; Secrets Manager accepts 0 (delete without recovery) or 7 to 30`,
-            fix: 'set "{path}" to 0 or a number from 7 to 30',
-          }
-        : undefined,
-  )
+  recoveryWindowInDays: recoveryWindowInDays
     .describe("Days a deleted secret stays recoverable: 0 (delete at once) or 7 to 30. Default: 30.")
     .optional(),
-  replicaRegions: list(replica, 'an array of regions or { "region", "kmsKeyId" } objects', (items) => {
-    const regionOf = (r: unknown) => (isObject(r) ? ifString(r.region) : ifString(r));
-    return duplicates(items, regionOf).map((dup) => ({
-      complaint: {
-        kind: "invalid",
-        problem: `lists region ${dup.key} twice`,
-        fix: 'list each replica region once in "{path}"',
-      },
-    }));
-  })
+  replicaRegions: replicaRegions
     .describe("Regions to replicate each secret to: region names or { region, kmsKeyId }. Default: none.")
     .optional(),
-  kmsKeyId: text(KMS_KEY_ID, KMS_EXPECTED)
+  kmsKeyId: kmsKeyId
     .describe(
       "KMS key Secrets Manager encrypts the secrets with. Default: the AWS managed key aws/secretsmanager.",
+    )
+    .optional(),
+  readers: readers
+    .describe("IAM principals that may read the secrets (secret policy). Default: none, no policy.")
+    .optional(),
+  readersPolicy: readersPolicy
+    .describe(
+      '"strict": also deny GetSecretValue to everyone but the readers and the deployer. Default: "allow".',
     )
     .optional(),
   secretNameTemplate: checkedText("a string", secretNameTemplateProblem)
@@ -183,6 +241,9 @@ const adopt = keyed(
   ),
   "an object from logical names to secret ARNs",
 );
+const secretGlob = keyName(SECRET_GLOB, 512, () => undefined);
+const secretSettings = strict(secretSettingsShape, "an object of per-secret settings");
+const secrets = keyed(secretGlob, secretSettings, "an object from glob over logical names to settings");
 
 const environmentSettings = strict(
   {
@@ -191,6 +252,9 @@ const environmentSettings = strict(
       .describe(
         "Existing secrets to import instead of create: logical name → secret ARN (docs/adoption.md). Environment only.",
       )
+      .optional(),
+    secrets: secrets
+      .describe("Per-secret settings for this environment, over the global ones, by glob on logical names.")
       .optional(),
   },
   "an object of settings",
@@ -372,6 +436,9 @@ const dataKeyMaxAgeDays = z
 /** cdktf.json `context`. */
 export const contextShape = {
   ...settingsShape,
+  secrets: secrets
+    .describe("Per-secret settings by glob on logical names (payments/*, app, **); the most specific wins.")
+    .optional(),
   backend: backendSchema.optional(),
   environments: keyed(environmentKey, environmentSettings, "an object keyed by environment name")
     .describe("Per-environment overrides, keyed by environment folder name.")

@@ -4,6 +4,7 @@ import { settingsFor } from "../config/config";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID, configInvalidValue, configUnknownEnvironment } from "../errors";
 import { Rule } from "./rule";
+import { secretSettingsProblems } from "./secret-settings-checks";
 import { environmentFolders } from "./support";
 
 /**
@@ -23,10 +24,13 @@ export const configCrossChecks: Rule = {
     "that need the secrets/ folder: `context.environments.<env>` for an environment without a folder is a " +
     "warning (a typo, or a removed environment), and a replica region equal to the environment's own region " +
     "is an error (Secrets Manager rejects it at apply time). With `context.bootstrap` on: a secret name template " +
-    "whose grants would reach another environment's secrets, and with `context.bootstrap.github` an environment " +
-    "named `<x>-plan`, are errors (docs/bootstrap.md). An `environments.<env>.adopt` entry whose logical name has " +
+    "whose grants would reach another environment's secrets is an error (docs/bootstrap.md). An `environments.<env>.adopt` entry whose logical name has " +
     "no file, or whose ARN names another secret than the stack would create (name, region, account), is an error " +
-    "(docs/adoption.md). " +
+    "(docs/adoption.md). Per-secret settings and readers: a `secrets` glob that " +
+    "matches no secret is a warning; two equally specific globs matching one secret, a reader on a secret under " +
+    "the AWS managed key whose account is not proven to be the environment's, generated tag keys, more than 50 tags " +
+    "on a secret and a per-secret replica in the environment's own region are errors; with the bootstrap stack on, " +
+    "a per-secret KMS key its policies do not cover is a warning. " +
     "A `context.suppressions` entry that names an " +
     "unknown rule or one that cannot be suppressed is an error, one that matches no finding a warning.",
   check(context) {
@@ -78,6 +82,7 @@ export const configCrossChecks: Rule = {
         }),
       );
     }
+    out.push(...secretSettingsProblems(context));
     return out;
   },
 };

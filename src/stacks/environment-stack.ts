@@ -6,6 +6,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { appendHclBlocks, mendRequiredVersion } from "../cdktf/hcl-fixups";
 import { prepareStackWithoutCrossStackReferences } from "../cdktf/prepare-stack";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
+import { escapeRawHclStrings } from "../cdktf/hcl-quoted-strings";
 import { BackendConfig, EnvironmentSettings } from "../config/config";
 import { SecretPlan } from "../analysis/analyze-repo";
 import { EphemeralSopsFile } from "./ephemeral-sops-file";
@@ -61,6 +64,15 @@ export class EnvironmentStack extends TerraformStack {
     if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
 
     const sources = new StackSourceFiles(this, "source-files");
+    // A strict readers policy exempts the deploying principal: the IAM role (or user) behind the credentials.
+    let deployerArn: string | undefined;
+    if (props.secrets.some((s) => s.settings.readersPolicy === "strict" && s.settings.readers.length > 0)) {
+      const caller = new DataAwsCallerIdentity(this, "deployer-identity");
+      caller.overrideLogicalId("deployer");
+      const session = new DataAwsIamSessionContext(this, "deployer-session", { arn: caller.arn });
+      session.overrideLogicalId("deployer");
+      deployerArn = session.issuerArn;
+    }
     // A Map, not an object literal: a secret named `__proto__` must be a key, not the prototype.
     const outputs = new Map<string, { arn: string; name: string }>();
     for (const s of props.secrets) {
@@ -74,11 +86,16 @@ export class EnvironmentStack extends TerraformStack {
         sourcePath: s.ref.path,
         sourceFile: sources.add(s.ref.path, s.content),
         inputType: s.ref.inputType,
-        recoveryWindowInDays: settings.recoveryWindowInDays,
-        kmsKeyId: settings.kmsKeyId,
-        replicas: settings.replicaRegions,
+        recoveryWindowInDays: s.settings.recoveryWindowInDays,
+        kmsKeyId: s.settings.kmsKeyId,
+        replicas: s.settings.replicaRegions,
         writeOnlyVersion: settings.writeOnly ? s.lastModified : undefined,
         adoptArn: settings.adopt?.[s.ref.name],
+        description: s.settings.description,
+        tags: s.settings.tags,
+        readers: s.settings.readers,
+        strictReaders: s.settings.readersPolicy === "strict",
+        deployerArn,
       });
       outputs.set(s.ref.name, { arn: secret.secret.arn, name: secret.secret.name });
     }
@@ -97,7 +114,9 @@ export class EnvironmentStack extends TerraformStack {
   /** cdktf 0.21's HCL renderer needs two mends here (src/cdktf/hcl-fixups.ts). */
   public toHclTerraform(): { hcl: string; metadata: unknown } {
     const result = super.toHclTerraform() as { hcl: string; metadata: unknown };
-    const hcl = this.writeOnly ? mendRequiredVersion(result.hcl, WRITE_ONLY_TERRAFORM_VERSION) : result.hcl;
+    // A strict readers policy holds a token (the deployer's ARN): see src/cdktf/hcl-quoted-strings.ts.
+    const escaped = escapeRawHclStrings(result.hcl);
+    const hcl = this.writeOnly ? mendRequiredVersion(escaped, WRITE_ONLY_TERRAFORM_VERSION) : escaped;
     const ephemeral = this.node
       .findAll()
       .filter((c): c is EphemeralSopsFile => c instanceof EphemeralSopsFile)

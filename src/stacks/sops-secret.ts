@@ -7,11 +7,14 @@ import * as crypto from "crypto";
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { dropLocalTerraformCheck } from "../cdktf/local-terraform-check";
+import { policyJson } from "../bootstrap/iam-policy-document";
 import { ReplicaConfig } from "../config/config";
 import { InputType } from "../discovery/discover-secrets";
 import { EphemeralSopsFile, EphemeralValue, WriteOnlySecretVersion } from "./ephemeral-sops-file";
+import { secretReadersPolicy } from "./secret-readers-policy";
 import { SopsFileDataSource } from "./sops-provider";
 
 export interface SopsSecretProps {
@@ -41,17 +44,35 @@ export interface SopsSecretProps {
    * gets `prevent_destroy` (docs/adoption.md). @default - the secret is created
    */
   readonly adoptArn?: string;
+  /** @default - "Managed by sops-secrets from <sourcePath>" */
+  readonly description?: string;
+  /** Tags of the secret besides the generated ManagedBy, Environment and SourceFile. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Principal ARNs that may read the secret: an `aws_secretsmanager_secret_policy` (block_public_policy).
+   * @default [] - no secret policy
+   */
+  readonly readers?: readonly string[];
+  /**
+   * Deny `GetSecretValue` to everyone but the readers and `deployerArn`.
+   * @default false
+   */
+  readonly strictReaders?: boolean;
+  /** The deploying principal's ARN (a token), exempt from the strict deny. Required with `strictReaders`. */
+  readonly deployerArn?: string;
 }
 
 export class SopsSecret extends Construct {
   public readonly secret: SecretsmanagerSecret;
   public readonly version: SecretsmanagerSecretVersion;
+  /** Undefined when the secret has no readers. */
+  public readonly policy?: SecretsmanagerSecretPolicy;
 
   constructor(scope: Construct, id: string, props: SopsSecretProps) {
     super(scope, id);
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: props.secretName,
-      description: `Managed by sops-secrets from ${props.sourcePath}`,
+      description: props.description ?? `Managed by sops-secrets from ${props.sourcePath}`,
       recoveryWindowInDays: props.recoveryWindowInDays,
       kmsKeyId: props.kmsKeyId,
       replica: props.replicas?.length
@@ -61,6 +82,7 @@ export class SopsSecret extends Construct {
           }))
         : undefined,
       tags: {
+        ...props.tags,
         ManagedBy: "terraform",
         Environment: props.environment,
         SourceFile: boundedTagValue(props.sourcePath),
@@ -72,6 +94,21 @@ export class SopsSecret extends Construct {
       dropLocalTerraformCheck(this.secret);
       // An adopted secret existed before this project: no plan may destroy or replace it while it is adopted.
       this.secret.lifecycle = { preventDestroy: true };
+    }
+
+    if (props.readers !== undefined && props.readers.length > 0) {
+      this.policy = new SecretsmanagerSecretPolicy(this, "policy", {
+        secretArn: this.secret.arn,
+        blockPublicPolicy: true,
+        policy: policyJson(
+          secretReadersPolicy({
+            readers: props.readers,
+            strict: props.strictReaders,
+            deployerArn: props.deployerArn,
+          }),
+        ),
+      });
+      this.policy.overrideLogicalId(props.terraformId);
     }
 
     if (props.writeOnlyVersion === undefined) {
