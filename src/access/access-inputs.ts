@@ -45,7 +45,7 @@ export function readAccessInputs(root: string): AccessInputsResult {
         name: ref.name,
         secretName: secretName(config, env.name, ref.name),
         metadata: readMetadata(root, ref.path, ref.inputType),
-        ...(rule && { rule: { description: describeCreationRule(rule), keys: rule.recipients } }),
+        ...(rule && { rule: { description: describeCreationRule(rule), keyGroups: rule.keyGroups } }),
       });
     }
   }
