@@ -89,6 +89,7 @@ describe("every command as a process", () => {
     ["new-env", "bin/new-env.ts", /^usage: npm run new-env/],
     ["access", "bin/access.ts", /^Usage: npm run access/],
     ["rekey", "bin/rekey.ts", /^Usage: npm run rekey/],
+    ["review", "bin/review.ts", /^usage: npm run review/],
     ["bench", "bench/run-benchmarks.ts", /^Usage: npm run bench/],
   ];
 
