@@ -11,20 +11,13 @@
  * no value appears in the report.
  */
 import { fileKeyGroups, GroupKey, groupsNeeded, KeyGroups, keyGroupSync, kmsArnOf } from "../sops/key-groups";
-import { RecipientType } from "../sops/sops-metadata";
+import { RECIPIENT_TYPES, RecipientType } from "../sops/sops-metadata";
 
 /** Every key type sops writes in a metadata block (`hckms`, Huawei Cloud KMS, since sops 3.12). */
 export type KeyType = RecipientType;
 
-export const KEY_TYPES: readonly KeyType[] = [
-  "kms",
-  "age",
-  "pgp",
-  "gcp_kms",
-  "azure_kv",
-  "hc_vault",
-  "hckms",
-];
+/** The order the report lists key types in. */
+export const KEY_TYPES: readonly KeyType[] = RECIPIENT_TYPES;
 
 /** What the report calls each key type. */
 export const KEY_TYPE_LABELS: Readonly<Record<KeyType, string>> = {

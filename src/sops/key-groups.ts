@@ -21,7 +21,7 @@
  * resolves the current version online when it encrypts).
  */
 import { isObject } from "../util/is-object";
-import { forEachRecipientEntry, RecipientType } from "./sops-metadata";
+import { forEachRecipientEntry, RecipientType, SOPS_KEY_LISTS } from "./sops-metadata";
 
 /** One key of a key group. */
 export interface GroupKey {
@@ -37,15 +37,7 @@ export interface KeyGroups {
   readonly shamirThreshold: number;
 }
 
-const FILE_LISTS: readonly RecipientType[] = [
-  "kms",
-  "gcp_kms",
-  "hckms",
-  "azure_kv",
-  "hc_vault",
-  "age",
-  "pgp",
-];
+const FILE_LISTS = SOPS_KEY_LISTS;
 
 /** The key groups of a file's `sops` metadata (stores.go `internalKeygroups`). */
 export function fileKeyGroups(raw: Readonly<Record<string, unknown>>): KeyGroups {
