@@ -39,11 +39,9 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides, which a file
- * name can hold and which would move the cursor, recolour or reorder a terminal's text.
+ * One line per problem, names escaped by the one formatter (src/cli/printable.ts):
+ * `error SS001 secrets/dev/db.enc.json:3: what is wrong. Fix: how to fix it.`
  */
-// eslint-disable-next-line no-control-regex
-/** One line per problem: `error SS001 secrets/dev/db.enc.json:3: what is wrong. Fix: how to fix it.` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line !== undefined ? `${d.path}:${d.line}` : d.path;
   const message = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
