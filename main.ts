@@ -12,7 +12,8 @@ Checks the repository with every rule of \`npm run check\`, then writes one Terr
 On any error nothing is written. The cdktf CLI (cdktf synth | diff | deploy) runs this same program through
 cdktf.json "app".
 
-Exit codes: 0 written, 1 refused (rule or configuration errors; nothing written), 2 usage error.
+Exit codes: 0 written, 1 refused (rule errors, or another synth holds the output folder; nothing written),
+2 usage or configuration error (cdktf.json, the output folder; nothing written).
 `;
 
 const commandLine = parseCommandLine({ name: "synth", usage: SYNTH_USAGE }, process.argv.slice(2));

@@ -7,4 +7,4 @@ import { runReviewCli } from "../src/review/review-cli";
 const result = runReviewCli(process.argv.slice(2), process.cwd());
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
-process.exitCode = result.code;
+process.exitCode = result.exitCode;

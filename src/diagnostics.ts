@@ -2,6 +2,7 @@
  * A problem found in the repository or its configuration: the one shape every check, parser and rule
  * reports in, so that `npm run check` and synth print the same thing.
  */
+import { printable } from "./cli/printable";
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {
@@ -38,30 +39,13 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides, which a file
- * name can hold and which would move the cursor, recolour or reorder a terminal's text.
+ * One line per problem, names escaped by the one formatter (src/cli/printable.ts):
+ * `error SS001 secrets/dev/db.enc.json:3: what is wrong. Fix: how to fix it.`
  */
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * The one formatter for text that may hold a file name, in every printed message: unprintable characters
- * become escapes (`\x1b`, `\u202e`), so a name like `a\x1b[2Jb.enc.json` is shown, never executed.
- */
-export function escapeForDisplay(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, "0")}`
-      : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
-
-/** One line per problem: `error SS001 secrets/dev/db.enc.json:3: what is wrong. Fix: how to fix it.` */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line !== undefined ? `${d.path}:${d.line}` : d.path;
   const message = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
-  return escapeForDisplay(`${d.severity} ${d.ruleId} ${where}: ${message} Fix: ${d.fix}`);
+  return printable(`${d.severity} ${d.ruleId} ${where}: ${message} Fix: ${d.fix}`);
 }
 
 export function formatSummary(diagnostics: readonly Diagnostic[]): string {

@@ -23,6 +23,11 @@ export interface ExampleRepoSpec {
   readonly sopsYaml?: boolean;
 }
 
+/**
+ * The placeholder KMS key ARN of an environment in generated repositories: deterministic, a valid key ARN shape,
+ * different per environment. The one home for this in the project; bench/generate-repo.ts still has its own
+ * (sha256-based, same contract, different ARNs) and should import this one (left to the bench's owner).
+ */
 export function kmsArnFor(env: string): string {
   const n = [...env].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 1e12, 7);
   return `arn:aws:kms:us-east-1:${String(n).padStart(12, "0")}:key/00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;

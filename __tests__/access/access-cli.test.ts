@@ -74,6 +74,22 @@ function json(
       secretName: "legacy/example",
       readers: [],
       creationRule: ".sops.yaml creation rule #1 (line 2)",
+      ruleKeyGroups: [
+        [
+          { type: "kms", id: KMS_US },
+          { type: "kms", id: KMS_AP },
+          { type: "pgp", id: PGP_2016[0] },
+        ],
+      ],
+      ruleThreshold: 1,
+      sync: "out-of-sync",
+      // SS005's finding, word for word (the same comparison)
+      finding: {
+        message: `is encrypted for pgp ${PGP_2016[1]}, which .sops.yaml creation rule #1 (line 2) does not name`,
+        fix:
+          "run `sops updatekeys secrets/legacy/example.enc.json` to re-encrypt the data key for exactly the " +
+          "rule's keys and groups, then rotate the values if a removed key's holder should no longer read them",
+      },
       keyGroups: [
         [
           { type: "kms", id: KMS_US },

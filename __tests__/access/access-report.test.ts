@@ -34,6 +34,7 @@ function inputs(
   metadata: Record<string, unknown>,
   ruleKeys = [] as { type: "kms" | "age"; id: string }[],
 ): AccessInputs {
+  const keyGroups = { groups: [ruleKeys], shamirThreshold: 0 };
   return {
     environments: ["prod"],
     readers: () => [],
@@ -44,7 +45,7 @@ function inputs(
         name: "db",
         secretName: "prod/db",
         metadata,
-        rule: { description: ".sops.yaml creation rule #1 (line 2)", keys: ruleKeys },
+        rule: { description: ".sops.yaml creation rule #1 (line 2)", keyGroups },
       },
     ],
   };
@@ -69,7 +70,7 @@ test("key groups, threshold, every key type with its identity, the KMS role", ()
     ],
     [{ type: "age", id: "age1bbb" }],
   ]);
-  // The rule names the KMS key (with a role: roles are not compared); everything else is extra.
+  // The rule names the KMS key with the same role (compared as `arn+role`, as SS005 does); everything else is extra.
   expect(s.missing).toEqual([]);
   expect(s.extra.map((k) => k.type)).toEqual([
     "pgp",

@@ -67,6 +67,11 @@ describe("parseCommandLine", () => {
   test("printable escapes control characters", () => {
     expect(printable("a\u001b[31mb\nc\u2028d\u007f")).toBe("a\\x1b[31mb\\x0ac\\u2028d\\x7f");
     expect(printable("plain/ünïcode name")).toBe("plain/ünïcode name");
+    // format characters too (bidi overrides and isolates, zero-width, BOM), and beyond the BMP
+    expect(printable("a\u202eb\u2066c\u200bd\ufeffe\u{e0001}f")).toBe(
+      "a\\u202eb\\u2066c\\u200bd\\ufeffe\\u{e0001}f",
+    );
+    expect(printable("emoji 🔑 and CJK 鍵 stay")).toBe("emoji 🔑 and CJK 鍵 stay");
   });
 });
 
@@ -89,6 +94,7 @@ describe("every command as a process", () => {
     ["new-env", "bin/new-env.ts", /^usage: npm run new-env/],
     ["access", "bin/access.ts", /^Usage: npm run access/],
     ["rekey", "bin/rekey.ts", /^Usage: npm run rekey/],
+    ["review", "bin/review.ts", /^usage: npm run review/],
     ["bench", "bench/run-benchmarks.ts", /^Usage: npm run bench/],
   ];
 

@@ -22,7 +22,7 @@ describe("npm run review on a temporary git repository", () => {
   it("prints every change, line by line, sorted by path", () => {
     const result = runReviewCli([], repo.root);
     expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     expect(result.stdout.split("\n")).toEqual([
       `Secret changes since merge-base HEAD main (${base}): 8 secret files changed: 1 added, 4 modified, 1 renamed, 2 deleted`,
       "",
@@ -75,7 +75,7 @@ describe("npm run review on a temporary git repository", () => {
   it("renders Markdown for a pull request comment", () => {
     const head = repo.git("rev-parse", "HEAD").trim();
     const result = runReviewCli(["--markdown", head], repo.root);
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines.slice(0, 4)).toEqual([
       REVIEW_COMMENT_MARKER,
@@ -191,11 +191,12 @@ describe("npm run review on a temporary git repository", () => {
         ["no-such-ref"],
         'review: unknown git ref "no-such-ref": pass a branch, tag or commit (e.g. origin/main)',
       ],
-      [["--colour"], "review: unknown option --colour"],
+      // the shared parser's message, as every other command prints it
+      [["--colour"], 'review: unknown argument "--colour"'],
       [["main", "other"], "review: expected at most one base ref, got 2: main other"],
     ])("%j", (args, message) => {
       const result = runReviewCli(args, repo.root);
-      expect(result.code).toBe(2);
+      expect(result.exitCode).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr.split("\n")[0]).toBe(message);
       expect(result.stderr).toContain("usage: npm run review -- [<base-ref>] [--markdown | --json]");
@@ -205,7 +206,7 @@ describe("npm run review on a temporary git repository", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sops-review-nogit-"));
       try {
         const result = runReviewCli([], dir);
-        expect(result.code).toBe(2);
+        expect(result.exitCode).toBe(2);
         expect(result.stderr.split("\n")[0]).toBe(
           `review: ${dir} is not inside a git working tree: run the review in a clone of the repository`,
         );
@@ -225,7 +226,7 @@ describe("review options", () => {
 
   it("--json: the report for tools, with the recipients of added files and never a value", () => {
     const result = runReviewCli(["--json"], repo.root);
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(Object.keys(json)).toEqual(["base", "files", "configDefaults"]);
     expect(json.files.map((f: { status: string; path: string }) => `${f.status} ${f.path}`)).toEqual([
@@ -252,14 +253,23 @@ describe("review options", () => {
 
   it("--help prints the usage and exits 0", () => {
     const result = runReviewCli(["--help"], repo.root);
-    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
     expect(result.stdout).toMatch(/^usage: npm run review -- \[<base-ref>\] \[--markdown \| --json\]/);
     expect(result.stdout).toContain("--summarize-plan <log>");
   });
 
   it.each([
     [["--json", "--markdown"], "review: --markdown and --json exclude each other"],
-    [["--plan-summaries"], "review: --plan-summaries needs a value"],
+    [
+      ["--plan-summaries"],
+      "review: --plan-summaries needs a value (--plan-summaries <value> or --plan-summaries=<value>)",
+    ],
+    [
+      ["--plan-summaries", "--json"],
+      "review: --plan-summaries needs a value (--plan-summaries <value> or --plan-summaries=<value>)",
+    ],
+    [["--plan-summaries="], "review: --plan-summaries needs a value"],
+    [["--json=yes"], "review: --json does not take a value"],
     [["--env", "dev"], "review: --env and --outcome go with --summarize-plan"],
     [["--summarize-plan", "x.log"], "review: --summarize-plan needs --env and --outcome"],
     [
@@ -268,7 +278,7 @@ describe("review options", () => {
     ],
   ])("%j exits 2", (args, message) => {
     const result = runReviewCli(args, repo.root);
-    expect(result.code).toBe(2);
+    expect(result.exitCode).toBe(2);
     expect(result.stderr.split("\n")[0]).toBe(message);
   });
 
@@ -292,7 +302,7 @@ describe("review options", () => {
             ["--summarize-plan", path.join(dir, `${env}.log`), "--env", env, "--outcome", outcome],
             repo.root,
           );
-          expect(result.code).toBe(0);
+          expect(result.exitCode).toBe(0);
           fs.writeFileSync(path.join(dir, `${env}.json`), result.stdout);
         }
         expect(JSON.parse(fs.readFileSync(path.join(dir, "development.json"), "utf8"))).toEqual({
@@ -331,7 +341,7 @@ describe("review options", () => {
           JSON.stringify({ environment: "x", outcome: "success", log: "…" }),
         );
         const bad = runReviewCli(["--markdown", "--plan-summaries", dir], repo.root);
-        expect(bad.code).toBe(2);
+        expect(bad.exitCode).toBe(2);
         expect(bad.stderr.split("\n")[0]).toBe(
           `review: ${path.join(dir, "x.json")}: not a plan summary (root)`,
         );
@@ -380,7 +390,7 @@ describe("review options", () => {
       const clone = path.join(dir, "clone");
       execFileSync("git", ["clone", "-q", "--depth", "1", `file://${source.root}`, clone]);
       const result = runReviewCli(["HEAD~1"], clone);
-      expect(result.code).toBe(2);
+      expect(result.exitCode).toBe(2);
       expect(result.stderr.split("\n")[0]).toBe(
         'review: unknown git ref "HEAD~1": pass a branch, tag or commit (e.g. origin/main); this is a shallow clone ' +
           "(e.g. --depth 1), so older commits and other branches are missing: fetch the history with " +

@@ -2,7 +2,13 @@
  * Key groups compared as `sops updatekeys` compares them (cmd/sops/common/common.go DiffKeyGroups), with
  * rules parsed from real `.sops.yaml` text and files' metadata as sops writes it.
  */
-import { compareKeyGroups, describeKeyGroupMismatch, fileKeyGroups } from "../../src/sops/key-groups";
+import {
+  compareKeyGroups,
+  describeKeyGroupMismatch,
+  fileKeyGroups,
+  keyGroupSync,
+  updatekeysThreshold,
+} from "../../src/sops/key-groups";
 import { CreationRule, parseSopsConfig } from "../../src/sops/sops-config";
 
 const KMS = "arn:aws:kms:us-east-1:111122223333:key/aaaa";
@@ -141,5 +147,51 @@ describe("compareKeyGroups", () => {
     expect(compareKeyGroups(fileKeyGroups({ hckms: [{ key_id: "tr-west-1:abc" }] }), r.keyGroups)).toEqual({
       verdict: "in-sync",
     });
+  });
+
+  it("passes the rule's threshold to updatekeys when the file's own would stay too low, even with other groups", () => {
+    // two groups, threshold 1, other keys than the rule's two-of-two: updatekeys alone keeps threshold 1
+    const file = fileKeyGroups({
+      shamir_threshold: 1,
+      key_groups: [{ kms: [{ arn: KMS, enc: "x" }] }, { age: [{ recipient: AGE2, enc: "x" }] }],
+    });
+    expect(updatekeysThreshold(file, TWO_GROUPS_T2.keyGroups)).toBe(2);
+    expect(
+      describeKeyGroupMismatch(file, TWO_GROUPS_T2.keyGroups, { path: "f", ruleName: "r" })?.fix,
+    ).toMatch(
+      /^run `sops updatekeys --shamir-secret-sharing-threshold 2 f` to re-encrypt the data key for the rule's key groups/,
+    );
+    // one group, no threshold: updatekeys writes "every group", enough
+    expect(updatekeysThreshold(fileKeyGroups(oneGroupFile), TWO_GROUPS_T2.keyGroups)).toBeUndefined();
+  });
+
+  it("keyGroupSync: removed keys are revoked, except a KMS key still named with another role; no key: undefined", () => {
+    const names = { path: "f", ruleName: "r" };
+    const left = keyGroupSync(
+      { kms: [{ arn: KMS, role: ROLE }], age: [{ recipient: AGE1 }, { recipient: AGE2 }] },
+      rule(`  - kms: ${KMS}\n    age: ${AGE1}`).keyGroups,
+      names,
+    )!;
+    expect(left.drift).toEqual({
+      missing: [{ type: "kms", id: KMS }],
+      extra: [
+        { type: "kms", id: `${KMS}+${ROLE}` },
+        { type: "age", id: AGE2 },
+      ],
+    });
+    expect(left.revoked).toEqual([{ type: "age", id: AGE2 }]);
+    expect(left.mismatch?.message).toBe(
+      describeKeyGroupMismatch(
+        fileKeyGroups({ kms: [{ arn: KMS, role: ROLE }], age: [{ recipient: AGE1 }, { recipient: AGE2 }] }),
+        rule(`  - kms: ${KMS}\n    age: ${AGE1}`).keyGroups,
+        names,
+      )?.message,
+    );
+    expect(keyGroupSync({ kms: [], lastmodified: "x" }, TWO_GROUPS_T2.keyGroups, names)).toBeUndefined();
+    expect(keyGroupSync(twoGroupFile, TWO_GROUPS_T2.keyGroups, names)).toMatchObject({
+      comparison: { verdict: "in-sync" },
+      revoked: [],
+    });
+    expect(keyGroupSync(twoGroupFile, TWO_GROUPS_T2.keyGroups, names)?.mismatch).toBeUndefined();
   });
 });

@@ -58,7 +58,7 @@ describe("output folders synth refuses, before anything is written or deleted", 
     try {
       refusedWith(root, undefined, /under secrets\//, "secrets/production");
       const { err, log } = logs();
-      expect(runSynth(root, log)).toBe(1);
+      expect(runSynth(root, log)).toBe(2);
       expect(err.at(-1)).toBe(
         "synth refused: 1 error, 0 warnings. Nothing was written. Fix the problems above and run it again.",
       );

@@ -475,6 +475,29 @@ describe("publishing the output", () => {
   });
 });
 
+describe("runSynth exit codes, as every other command's", () => {
+  const quiet = (errors: string[]) => ({ log: () => undefined, error: (m: string) => errors.push(m) });
+
+  it("exits 2 on a configuration error (SS011) and writes nothing", () => {
+    const root = writeExampleRepo(makeTempDir(), { ...TWO_ENV_SPEC, context: { region: 42 } });
+    const errors: string[] = [];
+    expect(runSynth(root, quiet(errors), { outdir: "cdktf.out" })).toBe(2);
+    expect(errors[0]).toMatch(/^error SS011 cdktf\.json: .*context\.region/);
+    expect(errors.at(-1)).toMatch(/^synth refused: 1 error, 0 warnings\. Nothing was written\./);
+    expect(fs.existsSync(path.join(root, "cdktf.out"))).toBe(false);
+  });
+
+  it("exits 1 on a rule error (not a configuration error) and writes nothing", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    fs.writeFileSync(path.join(root, "secrets/production/plain.enc.json"), '{"password": "x"}\n');
+    const errors: string[] = [];
+    expect(runSynth(root, quiet(errors), { outdir: "cdktf.out" })).toBe(1);
+    expect(errors.some((e) => e.startsWith("error SS001 secrets/production/plain.enc.json"))).toBe(true);
+    expect(errors.some((e) => e.includes("SS011"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "cdktf.out"))).toBe(false);
+  });
+});
+
 describe("the fast path of runSynth", () => {
   it("writes byte-identical stacks with cdktf's token stack traces off", () => {
     const a = writeExampleRepo(makeTempDir(), {

@@ -5,7 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { parse } from "yaml";
+import { makeTempDir } from "../../test-support/temp-repo";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -155,12 +157,16 @@ describe("workflows", () => {
         const checkouts = job.steps.filter((s) => s.uses?.startsWith(CHECKOUT));
         expect(checkouts).toHaveLength(1);
         expect(checkouts[0].with).toEqual({ ref: BASE_SHA, "fetch-depth": 0, "persist-credentials": false });
-        // the overlay runs right after the checkout, before any other code (the setup, npm, terraform)
+        // the overlay runs right after the checkout, before any other code (the setup, npm, terraform); the
+        // plan job first reads the base commit's provider lock file (a shell test, no code of the project)
         const at = job.steps.indexOf(checkouts[0]);
         expect(
           job.steps.slice(0, at).every((s) => s.uses === undefined && !/\bnpm|npx\b/.test(s.run ?? "")),
         ).toBe(true);
-        expect(job.steps[at + 1]).toEqual({
+        const between = job.steps[at + 1]?.id === "provider-lock" ? 1 : 0;
+        expect(between === 0 || id === "plan").toBe(true);
+        if (between) expect(job.steps[at + 1].run).not.toMatch(/\bnpm|npx|node|\.\/|\.github\//);
+        expect(job.steps[at + 1 + between]).toEqual({
           name: "Overlay the pull request's data",
           env: {
             HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
@@ -385,6 +391,100 @@ describe("workflows", () => {
     expect(vars("pr-plan.yml")).toEqual(new Set(["AWS_PLAN_ROLES", "AWS_REGION"]));
     expect(vars("pull-request.yml")).toEqual(new Set());
   });
+});
+
+describe("provider locking: terraform init -lockfile=readonly when .terraform.lock.hcl is committed", () => {
+  const LOCK = 'provider "registry.terraform.io/carlpett/sops" {\n  version = "1.4.1"\n}\n';
+  const cases = [
+    ["pr-plan.yml", prPlan.jobs.plan, /npx cdktf diff "\$STACK"/],
+    ["deploy.yml", deploy.jobs.deploy, /npx cdktf deploy "\$STACK"/],
+  ] as const;
+
+  /** Runs a step's script with bash in `cwd`, as the runner does (GITHUB_ENV / GITHUB_OUTPUT files, STACK). */
+  function runStep(step: Step, cwd: string) {
+    const env = path.join(cwd, "github-env");
+    const output = path.join(cwd, "github-output");
+    fs.writeFileSync(env, "");
+    fs.writeFileSync(output, "");
+    const r = spawnSync("bash", ["-e", "-c", step.run!], {
+      cwd,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, GITHUB_ENV: env, GITHUB_OUTPUT: output, STACK: "production" },
+    });
+    return {
+      status: r.status,
+      stdout: r.stdout,
+      env: fs.readFileSync(env, "utf8"),
+      output: fs.readFileSync(output, "utf8"),
+    };
+  }
+
+  it.each(cases)(
+    "%s: the lock step runs on the checkout, before any Terraform and (plans) before the overlay",
+    (_, job, command) => {
+      const at = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+      const lock = at((s) => s.id === "provider-lock");
+      expect(lock).toBeGreaterThan(at((s) => s.uses?.startsWith(CHECKOUT) === true));
+      expect(lock).toBeLessThan(at((s) => command.test(s.run ?? "")));
+      expect(lock).toBeLessThan(at((s) => s.uses?.startsWith("hashicorp/setup-terraform@") === true));
+      const overlay = at((s) => s.run === OVERLAY);
+      // Plans: the lock file is the BASE commit's; the overlay (secrets/ and .sops.yaml only) comes after.
+      if (overlay >= 0) expect(lock).toBeLessThan(overlay);
+      expect(job.steps[lock].if).toBeUndefined();
+      // only through $GITHUB_ENV, never set unconditionally
+      expect(job.env?.TF_CLI_ARGS_init).toBeUndefined();
+    },
+  );
+
+  it.each(cases)("%s: with a committed lock file, init is read-only; without, a warning", (_, job) => {
+    const step = job.steps.find((s) => s.id === "provider-lock")!;
+    const locked = makeTempDir("lock-");
+    fs.writeFileSync(path.join(locked, ".terraform.lock.hcl"), LOCK);
+    const a = runStep(step, locked);
+    expect([a.status, a.env, a.output]).toEqual([
+      0,
+      "TF_CLI_ARGS_init=-lockfile=readonly\n",
+      "locked=true\n",
+    ]);
+    expect(a.stdout).not.toContain("::warning");
+
+    const b = runStep(step, makeTempDir("nolock-"));
+    expect([b.status, b.env, b.output]).toEqual([0, "", ""]);
+    expect(b.stdout).toMatch(/^::warning title=Providers not locked::no \.terraform\.lock\.hcl is committed/);
+  });
+
+  it.each(cases)(
+    "%s: after Terraform ran, the stack's lock file must still be the committed one",
+    (_, job, command) => {
+      const at = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+      const check = at((s) => s.name === "Check that the provider lock was used as committed");
+      expect(check).toBeGreaterThan(at((s) => command.test(s.run ?? "")));
+      expect(check).toBeLessThan(at((s) => /rm -rf -- "cdktf\.out/.test(s.run ?? "")));
+      const step = job.steps[check];
+      expect(step.if).toBe("always() && steps.provider-lock.outputs.locked == 'true'");
+
+      const root = makeTempDir("lockcheck-");
+      fs.writeFileSync(path.join(root, ".terraform.lock.hcl"), LOCK);
+      expect(runStep(step, root)).toMatchObject({
+        status: 0,
+        stdout: expect.stringMatching(/^No synthesized stack/),
+      });
+      fs.mkdirSync(path.join(root, "cdktf.out/stacks/production"), { recursive: true });
+      const stackLock = path.join(root, "cdktf.out/stacks/production/.terraform.lock.hcl");
+      fs.writeFileSync(stackLock, LOCK);
+      expect(runStep(step, root)).toMatchObject({ status: 0, stdout: "" });
+      // what `terraform providers lock` (run by cdktf for a provider the lock lacks) would leave behind
+      fs.appendFileSync(
+        stackLock,
+        'provider "registry.terraform.io/hashicorp/aws" {\n  version = "6.25.0"\n}\n',
+      );
+      const r = runStep(step, root);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(
+        /^::error title=Provider lock incomplete::cdktf\.out\/stacks\/production\/\.terraform\.lock\.hcl differs/,
+      );
+    },
+  );
 });
 
 describe("dependabot", () => {

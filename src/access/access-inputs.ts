@@ -42,7 +42,7 @@ export function readAccessInputs(root: string): AccessInputsResult {
         secretName: secretNameFor(settings, env.name, ref.name),
         readers: resolveSecretSettings(config, env.name, ref.name, settings).settings.readers,
         metadata: readMetadata(root, ref.path, ref.inputType),
-        ...(rule && { rule: { description: describeCreationRule(rule), keys: rule.recipients } }),
+        ...(rule && { rule: { description: describeCreationRule(rule), keyGroups: rule.keyGroups } }),
       });
     }
   }

@@ -1,27 +1,23 @@
 /**
  * The access report of `npm run access`: per environment and secret file, who can decrypt it (the recipients
  * of its sops metadata, by key group, with the shamir threshold), the data key's age, the configured readers
- * of its Secrets Manager copy, and how its recipients differ from its `.sops.yaml` creation rule.
+ * of its Secrets Manager copy, and how its keys differ from its `.sops.yaml` creation rule.
+ *
+ * Key groups, thresholds and the difference from the rule all come from `keyGroupSync`
+ * (src/sops/key-groups.ts), the one comparison rule SS005 makes, so `access` and `check` never disagree: a file
+ * is out of sync here exactly when SS005 reports it, with SS005's own message.
  *
  * Pure: the inputs come from ./access-inputs.ts. Reads only the metadata block: nothing is ever decrypted and
  * no value appears in the report.
  */
-import { recipientId, RecipientType } from "../sops/sops-metadata";
-import { isObject } from "../util/is-object";
-import { normalizeRecipientId } from "../sops/sops-config";
+import { fileKeyGroups, GroupKey, groupsNeeded, KeyGroups, keyGroupSync, kmsArnOf } from "../sops/key-groups";
+import { RECIPIENT_TYPES, RecipientType } from "../sops/sops-metadata";
 
 /** Every key type sops writes in a metadata block (`hckms`, Huawei Cloud KMS, since sops 3.12). */
-export type KeyType = RecipientType | "hckms";
+export type KeyType = RecipientType;
 
-export const KEY_TYPES: readonly KeyType[] = [
-  "kms",
-  "age",
-  "pgp",
-  "gcp_kms",
-  "azure_kv",
-  "hc_vault",
-  "hckms",
-];
+/** The order the report lists key types in. */
+export const KEY_TYPES: readonly KeyType[] = RECIPIENT_TYPES;
 
 /** What the report calls each key type. */
 export const KEY_TYPE_LABELS: Readonly<Record<KeyType, string>> = {
@@ -43,11 +39,15 @@ export interface KeyHolder {
   readonly role?: string;
 }
 
-/** A key as `.sops.yaml` names it (identity only: roles are not compared, as in rule SS005). */
-export interface RuleKey {
-  readonly type: KeyType;
-  readonly id: string;
-}
+/** A key as a creation rule names it: the same shape (a KMS key with its role compares as `arn+role`, as in SS005). */
+export type RuleKey = KeyHolder;
+
+/**
+ * Where a file stands against its creation rule: `in-sync`, `out-of-sync` (`sops updatekeys` would re-key it),
+ * `less-protected` (fewer key groups decrypt it than the rule requires), `no-rule` (SS004), `no-keys` (its
+ * metadata names no key: SS003), `unreadable` (see `problem`).
+ */
+export type SyncState = "in-sync" | "out-of-sync" | "less-protected" | "no-rule" | "no-keys" | "unreadable";
 
 export interface SecretAccess {
   readonly environment: string;
@@ -72,9 +72,16 @@ export interface SecretAccess {
   readonly dataKeyAgeDays?: number;
   /** The creation rule that applies, e.g. ".sops.yaml creation rule #2 (line 9)"; undefined when none matches. */
   readonly creationRule?: string;
-  /** Keys the rule names that cannot decrypt the file. */
+  /** The rule's key groups, in the rule's order (present with `creationRule`). */
+  readonly ruleKeyGroups?: readonly (readonly KeyHolder[])[];
+  /** How many of the rule's key groups it requires to decrypt (present with `creationRule`). */
+  readonly ruleThreshold?: number;
+  readonly sync: SyncState;
+  /** Rule SS005's finding for this file, word for word; set exactly when `sync` is out-of-sync or less-protected. */
+  readonly finding?: { readonly message: string; readonly fix: string };
+  /** Keys the rule names that no key group of the file has. */
   readonly missing: readonly RuleKey[];
-  /** Keys that can decrypt the file although the rule does not name them. */
+  /** Keys that can decrypt the file although no key group of the rule names them. */
   readonly extra: readonly RuleKey[];
   /** Why the metadata could not be read (then nothing else is known about the file). */
   readonly problem?: string;
@@ -110,8 +117,8 @@ export interface SecretFileInput {
   readonly readers?: readonly string[];
   /** The `sops` metadata block as written, or why it could not be read. */
   readonly metadata: Readonly<Record<string, unknown>> | { readonly problem: string };
-  /** The matching creation rule: its description and keys; undefined when no rule matches. */
-  readonly rule?: { readonly description: string; readonly keys: readonly RuleKey[] };
+  /** The matching creation rule: its description and key groups; undefined when no rule matches. */
+  readonly rule?: { readonly description: string; readonly keyGroups: KeyGroups };
 }
 
 export interface AccessInputs {
@@ -154,84 +161,78 @@ export function buildAccessReport(inputs: AccessInputs, now: Date): AccessReport
 }
 
 function secretAccess(input: SecretFileInput, now: Date): SecretAccess {
+  const rule = input.rule && {
+    creationRule: input.rule.description,
+    ruleKeyGroups: holderGroups(input.rule.keyGroups),
+    ruleThreshold: groupsNeeded(input.rule.keyGroups),
+  };
   const base = {
     environment: input.environment,
     file: input.file,
     name: input.name,
     ...(input.secretName !== undefined && { secretName: input.secretName }),
     readers: input.readers ?? [],
-    ...(input.rule && { creationRule: input.rule.description }),
+    ...rule,
   };
   if ("problem" in input.metadata && typeof input.metadata.problem === "string")
-    return { ...base, keyGroups: [], threshold: 0, missing: [], extra: [], problem: input.metadata.problem };
+    return {
+      ...base,
+      keyGroups: [],
+      threshold: 0,
+      sync: "unreadable",
+      missing: [],
+      extra: [],
+      problem: input.metadata.problem,
+    };
   const raw = input.metadata as Readonly<Record<string, unknown>>;
-  const keyGroups = keyGroupsOf(raw);
-  const threshold = thresholdOf(raw, keyGroups.length);
+  const file = fileKeyGroups(raw);
   const lastModified = typeof raw.lastmodified === "string" ? raw.lastmodified : undefined;
   const ms = lastModified !== undefined ? Date.parse(lastModified) : NaN;
   const dataKeyAgeDays = Number.isNaN(ms) ? undefined : Math.floor((now.getTime() - ms) / DAY_MS);
-
-  const actual = new Map<string, RuleKey>();
-  for (const group of keyGroups)
-    for (const k of group) actual.set(ruleKeyId(k), { type: k.type, id: identity(k.type, k.id) });
-  const expected = new Map((input.rule?.keys ?? []).map((k) => [ruleKeyId(k), k]));
+  const sync =
+    input.rule &&
+    keyGroupSync(raw, input.rule.keyGroups, { path: input.file, ruleName: input.rule.description });
+  const keyGroups = holderGroups(file);
   return {
     ...base,
     keyGroups,
-    threshold,
+    threshold: groupsNeeded(file),
     ...(lastModified !== undefined && { lastModified }),
     ...(dataKeyAgeDays !== undefined && { dataKeyAgeDays }),
-    missing: input.rule ? [...expected].filter(([k]) => !actual.has(k)).map(([, v]) => v) : [],
-    extra: input.rule ? [...actual].filter(([k]) => !expected.has(k)).map(([, v]) => v) : [],
+    sync: !input.rule ? "no-rule" : !sync ? "no-keys" : sync.comparison.verdict,
+    ...(sync?.mismatch && { finding: sync.mismatch }),
+    missing: inOrderOf(base.ruleKeyGroups ?? [], (sync?.drift.missing ?? []).map(holderOf)),
+    extra: inOrderOf(keyGroups, (sync?.drift.extra ?? []).map(holderOf)),
   };
 }
 
+/** `keys` in the order they appear in `groups` (group by group, as the report lists them). */
+function inOrderOf(groups: readonly (readonly KeyHolder[])[], keys: KeyHolder[]): KeyHolder[] {
+  const order = groups.flat().map(holderKey);
+  return keys.sort((a, b) => order.indexOf(holderKey(a)) - order.indexOf(holderKey(b)));
+}
+
+/** A key of the comparison as the report shows it: a KMS `arn+role` identity split into ARN and role. */
+export function holderOf(k: GroupKey): KeyHolder {
+  if (k.type !== "kms") return { type: k.type, id: k.id };
+  const arn = kmsArnOf(k.id);
+  return arn === k.id ? { type: "kms", id: arn } : { type: "kms", id: arn, role: k.id.slice(arn.length + 1) };
+}
+
+/** Key groups as the report shows them: each group's keys by type (KEY_TYPES order), then as written. */
+function holderGroups(k: KeyGroups): KeyHolder[][] {
+  return k.groups.map((g) =>
+    g.map(holderOf).sort((a, b) => KEY_TYPES.indexOf(a.type) - KEY_TYPES.indexOf(b.type)),
+  );
+}
+
 /**
- * The key groups as sops reads them (stores.go `internalKeygroups`): when any top-level list is non-empty,
- * those lists are the only group and `key_groups` is ignored; otherwise each `key_groups` entry is a group.
+ * The key groups as sops reads them (stores.go `internalKeygroups`, via `fileKeyGroups`): when any top-level
+ * list is non-empty, those lists are the only group and `key_groups` is ignored; otherwise each `key_groups`
+ * entry is a group.
  */
 export function keyGroupsOf(raw: Readonly<Record<string, unknown>>): KeyHolder[][] {
-  const top = holdersOf(raw);
-  if (top.length > 0) return [top];
-  if (!Array.isArray(raw.key_groups)) return [];
-  return raw.key_groups.filter(isObject).map(holdersOf);
-}
-
-function holdersOf(group: Readonly<Record<string, unknown>>): KeyHolder[] {
-  const out: KeyHolder[] = [];
-  for (const type of KEY_TYPES) {
-    const list = group[type];
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      if (!isObject(entry)) continue;
-      const id =
-        type === "hckms"
-          ? typeof entry.key_id === "string" && entry.key_id !== ""
-            ? entry.key_id
-            : undefined
-          : recipientId(type, entry);
-      if (id === undefined) continue;
-      const role =
-        type === "kms" && typeof entry.role === "string" && entry.role !== "" ? entry.role : undefined;
-      out.push({ type, id, ...(role !== undefined && { role }) });
-    }
-  }
-  return out;
-}
-
-/** sops: `shamir_threshold` from the file, capped by the number of groups; unset (0) means every group. */
-function thresholdOf(raw: Readonly<Record<string, unknown>>, groups: number): number {
-  if (groups <= 1) return groups;
-  const t = Number(raw.shamir_threshold);
-  return Number.isInteger(t) && t > 0 ? Math.min(t, groups) : groups;
-}
-
-function identity(type: KeyType, id: string): string {
-  return type === "hckms" ? id.trim() : normalizeRecipientId(type, id);
-}
-
-function ruleKeyId(k: RuleKey): string {
-  return `${k.type} ${identity(k.type, k.id)}`;
+  return holderGroups(fileKeyGroups(raw));
 }
 
 /** The matrix column identity of a key holder. */
@@ -243,20 +244,15 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when `k` can decrypt `secret` although the file's creation rule does not name it. */
+/** True when `k` can decrypt `secret` although no key group of the file's creation rule names it. */
 export function isExtra(secret: SecretAccess, k: KeyHolder): boolean {
-  const id = ruleKeyId(k);
-  return secret.extra.some((e) => ruleKeyId(e) === id);
+  const id = holderKey(k);
+  return secret.extra.some((e) => holderKey(e) === id);
 }
 
-/** True when the file has a creation rule and its recipients are exactly the rule's. */
+/** True when the file has a creation rule and its key groups are in sync with it (SS005 says nothing). */
 export function inSync(secret: SecretAccess): boolean {
-  return (
-    secret.problem === undefined &&
-    secret.creationRule !== undefined &&
-    secret.missing.length === 0 &&
-    secret.extra.length === 0
-  );
+  return secret.sync === "in-sync";
 }
 
 /** "AWS KMS arn:aws:kms:… (role arn:aws:iam::…)" */

@@ -37,14 +37,38 @@ export function dataKeyText(s: SecretAccess): string {
   return s.dataKeyAgeDays === undefined ? day : `${day} (${s.dataKeyAgeDays} d)`;
 }
 
+/** Where the file stands against its rule, from the one comparison SS005 makes (SS005's message included). */
 export function syncText(s: SecretAccess): string {
-  if (s.problem !== undefined) return `unreadable: ${s.problem}`;
-  if (s.creationRule === undefined) return "no .sops.yaml creation rule matches (SS004)";
-  if (inSync(s)) return `in sync with ${s.creationRule}`;
+  switch (s.sync) {
+    case "unreadable":
+      return `unreadable: ${s.problem ?? "see `npm run check`"}`;
+    case "no-rule":
+      return "no .sops.yaml creation rule matches (SS004)";
+    case "no-keys":
+      return "its sops metadata names no key (SS003)";
+    case "in-sync":
+      return `in sync with ${s.creationRule}${ruleNeedsText(s)}`;
+  }
   const parts: string[] = [];
+  if (s.sync === "less-protected") parts.push("LESS PROTECTED");
   if (s.missing.length > 0) parts.push(`${s.missing.length} missing`);
   if (s.extra.length > 0) parts.push(`${s.extra.length} extra`);
-  return `${parts.join(", ")} vs ${s.creationRule}: run \`npm run rekey\``;
+  if (parts.length === 0) parts.push("grouped differently");
+  return `${parts.join(", ")} vs ${s.creationRule}${ruleNeedsText(s)}: run \`npm run rekey\` (SS005: ${s.finding?.message})`;
+}
+
+/** " (2 key groups, 2 needed)" for a rule with several key groups, else "". */
+function ruleNeedsText(s: SecretAccess): string {
+  const groups = s.ruleKeyGroups?.length ?? 0;
+  return groups > 1 ? ` (${groups} key groups, ${s.ruleThreshold} needed)` : "";
+}
+
+/** A key's status: ok, extra, or in another group than the rule puts it. */
+function keyStatus(s: SecretAccess, k: KeyHolder, group: number): string {
+  if (s.creationRule === undefined) return "no rule";
+  if (isExtra(s, k)) return "EXTRA: not in rule";
+  const ruleGroup = (s.ruleKeyGroups ?? []).findIndex((g) => g.some((r) => holderKey(r) === holderKey(k)));
+  return ruleGroup >= 0 && ruleGroup !== group ? `REGROUP: rule has it in group ${ruleGroup + 1}` : "ok";
 }
 
 function readersText(readers: readonly string[]): string {
@@ -61,7 +85,7 @@ function rows(s: SecretAccess): Row[] {
         secret: s.name,
         groups: groupCount > 1 ? `${g + 1} of ${groupCount} (need ${s.threshold})` : "1",
         key: describeKey(k),
-        status: s.creationRule === undefined ? "no rule" : isExtra(s, k) ? "EXTRA: not in rule" : "ok",
+        status: keyStatus(s, k, g),
         dataKey: dataKeyText(s),
         ...first(),
       });

@@ -7,8 +7,7 @@
 import { analyzeRepo } from "../analysis/analyze-repo";
 import { Diagnostic, formatDiagnostic, formatSummary } from "../diagnostics";
 import { SuppressedDiagnostic } from "../analysis/suppressions";
-import { CONFIG_RULE_ID } from "../errors";
-import { parseCommandLine, stringOption } from "../cli/command-line";
+import { diagnosticsExitCode, parseCommandLine, stringOption } from "../cli/command-line";
 import { ALL_RULES, findRule } from "../rules";
 
 export interface CheckResult {
@@ -73,11 +72,7 @@ export function runCheck(argv: readonly string[], root: string): CheckResult {
   }
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const exitCode = diagnostics.some((d) => d.severity === "error" && d.ruleId === CONFIG_RULE_ID)
-    ? 2
-    : errors > 0
-      ? 1
-      : 0;
+  const exitCode = diagnosticsExitCode(diagnostics);
 
   if (options.json) {
     const warnings = diagnostics.length - errors;

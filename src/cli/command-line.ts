@@ -6,10 +6,22 @@
  * Exit codes shared by the commands: 0 ok, 1 findings (or refused), 2 usage or configuration error.
  */
 import { parseArgs } from "node:util";
+import { Diagnostic } from "../diagnostics";
+import { CONFIG_RULE_ID } from "../errors";
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+
+/**
+ * The exit code of a command that reports diagnostics (`check`, synth): 2 when any error is a configuration
+ * error (SS011: cdktf.json, the output folder), 1 for any other error, else 0.
+ */
+export function diagnosticsExitCode(diagnostics: readonly Diagnostic[]): 0 | 1 | 2 {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.some((d) => d.ruleId === CONFIG_RULE_ID)) return EXIT_USAGE;
+  return errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
 
 /** What a command returns, so that it can be tested without spawning a process. */
 export interface CommandResult {

@@ -27,9 +27,11 @@ import { commandLine, planRekey, RekeyPlan } from "./rekey-plan";
 export const REKEY_USAGE = `Usage: npm run rekey [-- <options>]
 
 Lists, from the rules, the secret files whose keys must be updated and why:
-  sops updatekeys  the file's recipients differ from its .sops.yaml creation rule (SS005)
-  sops rotate      a key was removed from the rule (someone left), or the data key is older than
-                   dataKeyMaxAgeDays (SS014); after a removal, change the values themselves too
+  sops updatekeys  the file's key groups differ from its .sops.yaml creation rule (SS005), with
+                   --shamir-secret-sharing-threshold when the file's own threshold would stay too low
+  sops rotate      a key was removed from the rule (someone left), the file was less protected than its
+                   rule, or the data key is older than dataKeyMaxAgeDays (SS014); after a removal or a less
+                   protected file, change the values themselves too
 and prints the sops commands. Nothing is decrypted by this command itself.
 
 Options:
@@ -112,7 +114,7 @@ export function runRekeyCli(
     out.push(
       `Now change the values of ${plan.changeValues.map(printable).join(", ")} at their source (rotate the ` +
         "passwords, tokens and keys themselves) and write them with `sops edit`: a removed key's holder may " +
-        "have read the old ones.\n",
+        "have read the old ones (or, for a file that was less protected than its rule, fewer keys could).\n",
     );
   return {
     exitCode: left.steps.length === 0 ? EXIT_OK : EXIT_FINDINGS,
@@ -143,7 +145,7 @@ export function describePlan(plan: RekeyPlan): string {
       lines.push(`  ${step.action.padEnd(10)} ${printable(step.why)}`);
     if (plan.changeValues.includes(file))
       lines.push(
-        "  then       change the values themselves: a removed key's holder may have read them; rotating the data " +
+        `  then       change the values themselves: ${plan.changeValuesWhy[file]}; rotating the data ` +
           "key only protects future values",
       );
   }

@@ -1,10 +1,12 @@
 /**
  * Adapter between the rules and `npm run rekey`: the SS005 (recipient-mismatch) and SS014 (old-data-key)
- * findings of the same analysis `npm run check` runs, with each file's missing and extra keys from the access
- * report. The only part of src/rekey that knows the rest of the project.
+ * findings of the same analysis `npm run check` runs; for each SS005 file, what changed comes from
+ * `keyGroupSync` (src/sops/key-groups.ts), the one comparison SS005 and `npm run access` make. The only part of
+ * src/rekey that knows the rest of the project.
  */
 import { readAccessInputs } from "../access/access-inputs";
-import { buildAccessReport, SecretAccess } from "../access/access-report";
+import { holderOf } from "../access/access-report";
+import { KeyGroupSync, keyGroupSync } from "../sops/key-groups";
 import { analyzeRepo } from "../analysis/analyze-repo";
 import { Diagnostic } from "../diagnostics";
 import { CONFIG_RULE_ID } from "../errors";
@@ -32,10 +34,14 @@ export function readRekeyInputs(root: string, now: Date): RekeyInputs {
   )
     return { ok: false, diagnostics: analysis.diagnostics.filter((d) => d.ruleId === CONFIG_RULE_ID) };
   const access = readAccessInputs(root);
-  const secrets = new Map<string, SecretAccess>();
+  const syncs = new Map<string, KeyGroupSync>();
   if (access.ok)
-    for (const env of buildAccessReport(access.inputs, now).environments)
-      for (const s of env.secrets) secrets.set(s.file, s);
+    for (const f of access.inputs.files) {
+      if (!f.rule || "problem" in f.metadata) continue;
+      const names = { path: f.file, ruleName: f.rule.description };
+      const sync = keyGroupSync(f.metadata, f.rule.keyGroups, names);
+      if (sync) syncs.set(f.file, sync);
+    }
   const findings = new Map<string, { -readonly [K in keyof RekeyFinding]: RekeyFinding[K] }>();
   const finding = (file: string) => {
     if (!findings.has(file)) findings.set(file, { file });
@@ -43,8 +49,15 @@ export function readRekeyInputs(root: string, now: Date): RekeyInputs {
   };
   for (const d of analysis.diagnostics) {
     if (d.ruleId === UPDATEKEYS_RULE_ID) {
-      const s = secrets.get(d.path);
-      finding(d.path).recipients = { why: d.message, missing: s?.missing ?? [], extra: s?.extra ?? [] };
+      const sync = syncs.get(d.path);
+      finding(d.path).recipients = {
+        why: d.message,
+        missing: (sync?.drift.missing ?? []).map(holderOf),
+        extra: (sync?.drift.extra ?? []).map(holderOf),
+        revoked: (sync?.revoked ?? []).map(holderOf),
+        lessProtected: sync?.comparison.verdict === "less-protected",
+        ...(sync?.updatekeysThreshold !== undefined && { threshold: sync.updatekeysThreshold }),
+      };
     } else if (d.ruleId === OLD_DATA_KEY_RULE_ID) finding(d.path).oldDataKey = d.message;
   }
   return { ok: true, findings: [...findings.values()] };

@@ -2,6 +2,7 @@
  * Renders a review as plain text (terminal) or Markdown (pull request comment). Both show key paths,
  * recipients and secret names only: a report holds no value, so none can be printed.
  */
+import { printable } from "../cli/printable";
 import { FORMAT_NAMES as FORMATS } from "../sops/parse-sops-file";
 import { Recipient } from "../sops/sops-metadata";
 import { describePlan, PlanCounts, PlanSummary } from "./plan-summary";
@@ -13,14 +14,6 @@ export const REVIEW_COMMENT_MARKER = "<!-- sops-secrets-review -->";
 export const RECIPIENTS_WARNING = "RECIPIENTS CHANGED: who can decrypt this file changes";
 export const RECIPIENTS_OF_ADDED = "recipients (who can decrypt it):";
 export const REENCRYPTED_NOTE = "all values re-encrypted (new data key): cannot tell which values changed";
-
-/**
- * Neutralises control characters (terminal escapes, newlines) and invisible format characters (bidi
- * overrides, zero-width) in names that come from the files: a name stays on its line and reads as it is.
- */
-function clean(s: string): string {
-  return s.replace(/[\p{Cc}\p{Cf}]/gu, "?");
-}
 
 function summary(report: ReviewReport): string {
   const n = report.files.length;
@@ -183,7 +176,7 @@ export function renderText(report: ReviewReport, plans?: readonly PlanSummary[])
     if (plans.length === 0) lines.push("  no plan ran");
     for (const p of plans) lines.push(`  ${p.environment}: ${describePlan(p)}`);
   }
-  return lines.map(clean).join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
 }
 
 export function renderMarkdown(report: ReviewReport, plans?: readonly PlanSummary[]): string {
@@ -221,7 +214,7 @@ export function renderMarkdown(report: ReviewReport, plans?: readonly PlanSummar
     if (keys.length > 0) out.push("", ...keys);
   }
   if (plans !== undefined) out.push(...planSection(plans));
-  return out.map(clean).join("\n") + "\n";
+  return out.map(printable).join("\n") + "\n";
 }
 
 /** The plans of the pull request, one row per environment: counts only (from the plan jobs' summaries). */
@@ -246,7 +239,7 @@ function planSection(plans: readonly PlanSummary[]): string[] {
 
 /** Plan summaries alone, as the Markdown section of the comment (the plan jobs' job summaries). */
 export function renderPlanSummaries(plans: readonly PlanSummary[]): string {
-  return planSection(plans).slice(1).map(clean).join("\n") + "\n";
+  return planSection(plans).slice(1).map(printable).join("\n") + "\n";
 }
 
 /** The review as JSON for tools: the same report the renderers use (key paths and names, never a value). */
@@ -259,7 +252,7 @@ export function renderJson(report: ReviewReport, plans?: readonly PlanSummary[])
  * longer than the longest run of backticks in the name, padded with a space when the name starts or ends
  * with a backtick or a space (GFM strips exactly one space on each side). Inside a code span `<`, `*`,
  * `_`, `[`, `@mentions` and `<!--` are literal. In a table cell (`inTable`) every `|` is escaped and the
- * backslashes just before it doubled, so the cell cannot be split. Line breaks never reach it: `clean`
+ * backslashes just before it doubled, so the cell cannot be split. Line breaks never reach it: `printable`
  * replaces control characters in every rendered line.
  */
 export function code(s: string, inTable = false): string {

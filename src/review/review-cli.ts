@@ -2,6 +2,15 @@
  * `npm run review -- [<base-ref>] [--markdown | --json] [--plan-summaries <dir>]`: the review of the working tree against a base, as text or
  * Markdown. bin/review.ts only wires this to the process; tests call it directly.
  */
+import {
+  CommandResult,
+  CommandSpec,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseCommandLine,
+  stringOption,
+  usageError,
+} from "../cli/command-line";
 import { loadConfig } from "../config/load-config";
 import { discoverSecrets } from "../discovery/discover-secrets";
 import {
@@ -33,15 +42,29 @@ will do. Never decrypts, never prints a value.
   --summarize-plan <log>    reduce a cdktf diff log to a plan summary (JSON; a table with --markdown)
                             for environment --env whose plan step ended with --outcome
                             (success, failure, cancelled, skipped); prints counts only
-  --help                    show this help
 
-Exit codes: 0 (whatever changed), 2 usage errors (unknown option or ref, not a git repository).`;
+  -h, --help                show this help
 
-export interface CliResult {
-  readonly code: 0 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+Exit codes: 0 (whatever changed), 2 usage errors (unknown option or ref, not a git repository).
+`;
+
+/** What `npm run review` returns (the shared CommandResult: exit 0 whatever changed, 2 on a usage error). */
+export type CliResult = CommandResult;
+
+const SPEC: CommandSpec = {
+  name: "review",
+  usage: REVIEW_USAGE,
+  options: {
+    markdown: { type: "boolean" },
+    json: { type: "boolean" },
+    "plan-summaries": { type: "string" },
+    "summarize-plan": { type: "string" },
+    env: { type: "string" },
+    outcome: { type: "string" },
+  },
+  // At most one base ref: checked below, with a message that lists what was given.
+  maxPositionals: Number.POSITIVE_INFINITY,
+};
 
 /** Compares the working tree of the project at `root` with `ref` (see resolveBase for the default). */
 export function reviewWorkingTree(root: string, ref?: string): ReviewReport {
@@ -61,27 +84,17 @@ export function reviewWorkingTree(root: string, ref?: string): ReviewReport {
 type Format = "text" | "markdown" | "json";
 
 export function runReviewCli(args: readonly string[], root: string): CliResult {
-  let format: Format = "text";
-  const refs: string[] = [];
+  const cl = parseCommandLine(SPEC, args);
+  if (cl.kind === "help") return { exitCode: EXIT_OK, stdout: cl.text, stderr: "" };
+  if (cl.kind === "usage-error") return { exitCode: EXIT_USAGE, stdout: "", stderr: cl.message };
+  if (cl.values.markdown && cl.values.json) return usage("--markdown and --json exclude each other");
+  const format: Format = cl.values.json ? "json" : cl.values.markdown ? "markdown" : "text";
+  const refs = cl.positionals;
   const values: Partial<Record<"--plan-summaries" | "--summarize-plan" | "--env" | "--outcome", string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--help" || arg === "-h") return { code: 0, stdout: REVIEW_USAGE + "\n", stderr: "" };
-    if (arg === "--markdown" || arg === "--json") {
-      const wanted = arg === "--json" ? "json" : "markdown";
-      if (format !== "text" && format !== wanted) return usage("--markdown and --json exclude each other");
-      format = wanted;
-    } else if (
-      arg === "--plan-summaries" ||
-      arg === "--summarize-plan" ||
-      arg === "--env" ||
-      arg === "--outcome"
-    ) {
-      const value = args[++i];
-      if (value === undefined || value.startsWith("-")) return usage(`${arg} needs a value`);
-      values[arg] = value;
-    } else if (arg.startsWith("-")) return usage(`unknown option ${arg}`);
-    else refs.push(arg);
+  for (const name of ["plan-summaries", "summarize-plan", "env", "outcome"] as const) {
+    const value = stringOption(cl.values, name);
+    if (value === "") return usage(`--${name} needs a value`);
+    if (value !== undefined) values[`--${name}`] = value;
   }
   try {
     if (values["--summarize-plan"] !== undefined) return summarizePlan(values, refs, format, root);
@@ -94,7 +107,7 @@ export function runReviewCli(args: readonly string[], root: string): CliResult {
         : undefined;
     const report = reviewWorkingTree(root, refs[0]);
     const render = format === "json" ? renderJson : format === "markdown" ? renderMarkdown : renderText;
-    return { code: 0, stdout: render(report, plans), stderr: "" };
+    return { exitCode: EXIT_OK, stdout: render(report, plans), stderr: "" };
   } catch (e) {
     if (e instanceof ReviewUsageError || e instanceof PlanSummaryError) return usage(e.message);
     throw e;
@@ -116,10 +129,10 @@ function summarizePlan(
   if (!fs.existsSync(file)) return usage(`${values["--summarize-plan"]}: no such plan log`);
   const log = fs.readFileSync(file, "utf8");
   const summary = summarizePlanLog(env, outcome, log);
-  if (format === "markdown") return { code: 0, stdout: renderPlanSummaries([summary]), stderr: "" };
-  return { code: 0, stdout: JSON.stringify(summary) + "\n", stderr: "" };
+  if (format === "markdown") return { exitCode: EXIT_OK, stdout: renderPlanSummaries([summary]), stderr: "" };
+  return { exitCode: EXIT_OK, stdout: JSON.stringify(summary) + "\n", stderr: "" };
 }
 
-function usage(message: string): CliResult {
-  return { code: 2, stdout: "", stderr: `review: ${message}\n\n${REVIEW_USAGE}\n` };
+function usage(problem: string): CliResult {
+  return { exitCode: EXIT_USAGE, stdout: "", stderr: usageError(SPEC, problem).message };
 }

@@ -1,5 +1,5 @@
 import { Diagnostic } from "../diagnostics";
-import { describeKeyGroupMismatch, fileKeyGroups } from "../sops/key-groups";
+import { keyGroupSync } from "../sops/key-groups";
 import { Rule } from "./rule";
 import { describeCreationRule, diagnostic, sopsConfigFacts } from "./support";
 
@@ -21,13 +21,14 @@ export const recipientMismatch: Rule = {
     const { ruleFor } = sopsConfigFacts(context);
     for (const file of context.files) {
       const metadata = file.parsed?.metadata;
-      if (!metadata || metadata.recipients.length === 0) continue; // SS001 / SS003
+      if (!metadata) continue; // SS001
       const rule = ruleFor(file.ref.path);
       if (!rule) continue; // SS004
-      const found = describeKeyGroupMismatch(fileKeyGroups(metadata.raw), rule.keyGroups, {
+      // The same comparison as `npm run access` and `npm run rekey` (undefined: no key at all, SS003).
+      const found = keyGroupSync(metadata.raw, rule.keyGroups, {
         path: file.ref.path,
         ruleName: describeCreationRule(rule),
-      });
+      })?.mismatch;
       if (found) out.push(diagnostic(recipientMismatch, file.ref.path, found.message, found.fix));
     }
     return out;

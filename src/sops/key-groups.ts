@@ -21,7 +21,7 @@
  * resolves the current version online when it encrypts).
  */
 import { isObject } from "../util/is-object";
-import { RecipientType } from "./sops-metadata";
+import { forEachRecipientEntry, RecipientType, SOPS_KEY_LISTS } from "./sops-metadata";
 
 /** One key of a key group. */
 export interface GroupKey {
@@ -37,15 +37,7 @@ export interface KeyGroups {
   readonly shamirThreshold: number;
 }
 
-const FILE_LISTS: readonly RecipientType[] = [
-  "kms",
-  "gcp_kms",
-  "hckms",
-  "azure_kv",
-  "hc_vault",
-  "age",
-  "pgp",
-];
+const FILE_LISTS = SOPS_KEY_LISTS;
 
 /** The key groups of a file's `sops` metadata (stores.go `internalKeygroups`). */
 export function fileKeyGroups(raw: Readonly<Record<string, unknown>>): KeyGroups {
@@ -199,6 +191,56 @@ function sameKey(fileKey: GroupKey, ruleKey: GroupKey): boolean {
   return fileKey.type === "azure_kv" && ruleKey.id.endsWith("/") && fileKey.id.startsWith(ruleKey.id);
 }
 
+/**
+ * The `--shamir-secret-sharing-threshold` that `sops updatekeys` needs so that the file is not less protected than
+ * its rule afterwards, or undefined when updatekeys alone does it. updatekeys keeps the FILE's threshold, capped at
+ * the rule's number of groups (updatekeys.go), so a file with threshold 1 stays at 1 unless told otherwise.
+ */
+export function updatekeysThreshold(file: KeyGroups, rule: KeyGroups): number | undefined {
+  const kept = Math.min(file.shamirThreshold, rule.groups.length);
+  const ruleNeeds = groupsNeeded(rule);
+  return groupsNeeded({ groups: rule.groups, shamirThreshold: kept }) < ruleNeeds ? ruleNeeds : undefined;
+}
+
+/** What differs whatever the groups: a key in both, only in another group, is neither missing nor extra. */
+export interface KeyDrift {
+  /** Keys the rule names that no group of the file has. */
+  readonly missing: readonly GroupKey[];
+  /** Keys of the file that no group of the rule names. */
+  readonly extra: readonly GroupKey[];
+}
+
+export function keyDrift(result: KeyGroupComparison): KeyDrift {
+  if (result.verdict === "in-sync") return { missing: [], extra: [] };
+  const all = (pick: (d: GroupDiff) => readonly GroupKey[]) => {
+    const keys = new Map<string, GroupKey>();
+    for (const d of result.diffs) for (const k of pick(d)) keys.set(`${k.type} ${k.id}`, k);
+    return keys;
+  };
+  const added = all((d) => d.added);
+  const removed = all((d) => d.removed);
+  return {
+    missing: [...added].filter(([id]) => !removed.has(id)).map(([, k]) => k),
+    extra: [...removed].filter(([id]) => !added.has(id)).map(([, k]) => k),
+  };
+}
+
+/**
+ * The keys of `extra` whose holders lose access: every extra key except a KMS key whose ARN the rule still names
+ * with another role (or none). The role is only how sops reaches the key; whoever may use the key can decrypt
+ * the data key either way, so a new data key would not keep anyone out.
+ */
+export function revokedKeys(drift: KeyDrift, rule: KeyGroups): GroupKey[] {
+  const ruleArns = new Set(rule.groups.flat().flatMap((k) => (k.type === "kms" ? [kmsArnOf(k.id)] : [])));
+  return drift.extra.filter((k) => k.type !== "kms" || !ruleArns.has(kmsArnOf(k.id)));
+}
+
+/** The key ARN of a KMS identity `arn` or `arn+role`. */
+export function kmsArnOf(id: string): string {
+  const plus = id.indexOf("+arn:");
+  return plus < 0 ? id : id.slice(0, plus);
+}
+
 /** A file's key-group mismatch as one message and fix, or undefined when the file is in sync with its rule. */
 export function describeKeyGroupMismatch(
   file: KeyGroups,
@@ -214,20 +256,18 @@ export function describeKeyGroupMismatch(
     const message =
       `is LESS protected than ${names.ruleName}: ${needs(result.fileNeeds, result.fileGroups)} decrypts it, ` +
       `but the rule requires ${needs(result.ruleNeeds, result.ruleGroups)}`;
-    const fix = result.groupsDiffer
-      ? `run \`${updatekeys}\` to re-encrypt the data key for the rule's key groups, then rotate the values (until now fewer keys could read them)`
-      : `run \`sops updatekeys --shamir-secret-sharing-threshold ${result.ruleNeeds} ${names.path}\` (updatekeys keeps the file's own threshold otherwise), then rotate the values`;
+    const threshold = updatekeysThreshold(file, rule);
+    const fix =
+      threshold === undefined
+        ? `run \`${updatekeys}\` to re-encrypt the data key for the rule's key groups, then rotate the values (until now fewer keys could read them)`
+        : result.groupsDiffer
+          ? `run \`sops updatekeys --shamir-secret-sharing-threshold ${threshold} ${names.path}\` to re-encrypt the data key for the rule's key groups (updatekeys keeps the file's own threshold otherwise), then rotate the values (until now fewer keys could read them)`
+          : `run \`sops updatekeys --shamir-secret-sharing-threshold ${threshold} ${names.path}\` (updatekeys keeps the file's own threshold otherwise), then rotate the values`;
     return { message, fix };
   }
-  const all = (pick: (d: GroupDiff) => readonly GroupKey[]) => {
-    const keys = new Set<string>();
-    for (const d of result.diffs) for (const k of pick(d)) keys.add(`${k.type} ${k.id}`);
-    return [...keys];
-  };
-  const added = all((d) => d.added);
-  const removed = all((d) => d.removed);
-  const missing = added.filter((k) => !removed.includes(k));
-  const extra = removed.filter((k) => !added.includes(k));
+  const drift = keyDrift(result);
+  const missing = drift.missing.map((k) => `${k.type} ${k.id}`);
+  const extra = drift.extra.map((k) => `${k.type} ${k.id}`);
   const parts: string[] = [];
   if (missing.length > 0)
     parts.push(`is not encrypted for ${missing.join(", ")}, which ${names.ruleName} names`);
@@ -248,6 +288,48 @@ export function describeKeyGroupMismatch(
       (extra.length > 0
         ? ", then rotate the values if a removed key's holder should no longer read them"
         : ""),
+  };
+}
+
+/**
+ * A file's keys against its creation rule: the ONE comparison behind rule SS005, `npm run access` and `npm run
+ * rekey`, so that they can never disagree. Undefined when the metadata names no key at all (SS003 reports that,
+ * and SS005 says nothing).
+ */
+export interface KeyGroupSync {
+  readonly file: KeyGroups;
+  readonly rule: KeyGroups;
+  readonly comparison: KeyGroupComparison;
+  readonly drift: KeyDrift;
+  /** The keys whose holders lose access (`revokedKeys`): the data key must be rotated. */
+  readonly revoked: readonly GroupKey[];
+  /** SS005's message and fix; undefined exactly when the file is in sync with its rule. */
+  readonly mismatch?: { readonly message: string; readonly fix: string };
+  /** The threshold `sops updatekeys` must be given (`updatekeysThreshold`). @default - none */
+  readonly updatekeysThreshold?: number;
+}
+
+export function keyGroupSync(
+  metadata: Readonly<Record<string, unknown>>,
+  rule: KeyGroups,
+  names: { readonly path: string; readonly ruleName: string },
+): KeyGroupSync | undefined {
+  let anyKey = false;
+  forEachRecipientEntry(metadata, () => (anyKey = true));
+  if (!anyKey) return undefined;
+  const file = fileKeyGroups(metadata);
+  const comparison = compareKeyGroups(file, rule);
+  const drift = keyDrift(comparison);
+  const mismatch = describeKeyGroupMismatch(file, rule, names);
+  const threshold = comparison.verdict === "in-sync" ? undefined : updatekeysThreshold(file, rule);
+  return {
+    file,
+    rule,
+    comparison,
+    drift,
+    revoked: revokedKeys(drift, rule),
+    ...(mismatch && { mismatch }),
+    ...(threshold !== undefined && { updatekeysThreshold: threshold }),
   };
 }
 

@@ -38,7 +38,8 @@ export interface SopsMetadata extends EncryptionSettings {
   readonly recipients: readonly Recipient[];
 }
 
-const RECIPIENT_TYPES: readonly RecipientType[] = [
+/** Every key type, in the order reports list them. */
+export const RECIPIENT_TYPES: readonly RecipientType[] = [
   "kms",
   "age",
   "pgp",
@@ -159,12 +160,8 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/**
- * Every key sops writes in the metadata block, across versions (getsops/sops `stores/stores.go` Metadata;
- * `attention` from sops 1.x; `hckms` from 3.12). Anything else was added by hand: it may hold a plaintext value
- * that synth would copy into the output (`sops_db_password=...` in a dotenv file is such a key).
- */
-export const METADATA_KEYS: ReadonlySet<string> = new Set([
+/** The recipient lists of a metadata block (or of one key group), in the order sops writes them (stores.go). */
+export const SOPS_KEY_LISTS: readonly RecipientType[] = [
   "kms",
   "gcp_kms",
   "hckms",
@@ -172,6 +169,15 @@ export const METADATA_KEYS: ReadonlySet<string> = new Set([
   "hc_vault",
   "age",
   "pgp",
+];
+
+/**
+ * Every key sops writes in the metadata block, across versions (getsops/sops `stores/stores.go` Metadata;
+ * `attention` from sops 1.x; `hckms` from 3.12). Anything else was added by hand: it may hold a plaintext value
+ * that synth would copy into the output (`sops_db_password=...` in a dotenv file is such a key).
+ */
+export const METADATA_KEYS: ReadonlySet<string> = new Set([
+  ...SOPS_KEY_LISTS,
   "key_groups",
   "shamir_threshold",
   "lastmodified",

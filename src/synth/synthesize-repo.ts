@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { analyzeRepo, AnalyzeOptions, RepoAnalysis } from "../analysis/analyze-repo";
+import { diagnosticsExitCode, EXIT_FINDINGS, EXIT_USAGE } from "../cli/command-line";
 import { formatDiagnostic, formatSummary, hasErrors } from "../diagnostics";
 import { stateBackendFor } from "../bootstrap/bootstrap-names";
 import { BootstrapStack } from "../bootstrap/bootstrap-stack";
@@ -126,7 +127,11 @@ function buildAndSynth(
   copyProviderLock(root, path.join(staging, "stacks"));
 }
 
-/** Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code. */
+/**
+ * Runs the main job and reports like a CLI: diagnostics to stderr, a summary, the exit code: 0 written, 1
+ * refused by a rule error, another synth holding the output, or an internal error, 2 refused by a
+ * configuration error (SS011). Nothing is written unless it returns 0.
+ */
 export function runSynth(
   root: string,
   log: Pick<Console, "log" | "error"> = console,
@@ -155,7 +160,8 @@ export function runSynth(
     log.error(
       `synth refused: ${formatSummary(diagnostics)}. Nothing was written. Fix the problems above and run it again.`,
     );
-    return 1;
+    // 2 for a configuration error (cdktf.json, the output folder: SS011), 1 for any other, as `npm run check`.
+    return diagnosticsExitCode(diagnostics) === EXIT_USAGE ? EXIT_USAGE : EXIT_FINDINGS;
   }
   for (const w of result.warnings) log.error(`warning: ${w}`);
   const envs = result.analysis.environments;
