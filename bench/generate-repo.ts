@@ -6,13 +6,14 @@
  * Deterministic: the same spec always writes the same bytes. A manifest records the spec, so a repository
  * that is already there is reused instead of written again (`--regenerate` forces it).
  */
+import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ShapedFormat, sopsShapedContent } from "../test-support/sops-shaped-file";
 
 /** Bump when the generated content changes, so that old repositories are written again. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 const MANIFEST = ".bench-repo.json";
 
 export interface RepoSpec {
@@ -159,6 +160,24 @@ export function generateRepo(
     byFormat[format]++;
     bytes += Buffer.byteLength(content);
   }
+  commitAll(root);
   fs.writeFileSync(manifestPath, JSON.stringify({ ...wanted, byFormat, bytes }, null, 2) + "\n");
   return { root, spec, environments, byFormat, bytes, written: true };
+}
+
+/**
+ * Makes the repository its own Git repository with every file committed, as a real one is: synth and check ask
+ * Git what is committable (SS007, SS015), and a folder under the project's git-ignored .bench/ would otherwise
+ * count as ignored by the project's repository.
+ */
+function commitAll(root: string): void {
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      ["-c", "user.email=bench@example.com", "-c", "user.name=bench", "-c", "commit.gpgsign=false", ...args],
+      { cwd: root, stdio: "ignore" },
+    );
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "synthetic repository");
 }
