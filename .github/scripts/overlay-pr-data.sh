@@ -49,7 +49,7 @@ valid_path() {
   [[ "$p" == secrets/?* ]] || return 1
   IFS=/ read -r -a parts <<<"$p"
   for part in "${parts[@]}"; do
-    case "$part" in "" | . | .. | .git) return 1 ;; esac
+    case "$part" in "" | . | .. | .git | .gitattributes | .gitignore | .gitmodules) return 1 ;; esac
   done
   [[ "$p" != *$'\n'* ]]
 }

@@ -182,6 +182,16 @@ describe("overlay-pr-data.sh", () => {
       /refused: secrets\/dev\/sub is a submodule/,
     ],
     [
+      "a .gitattributes under secrets/ (it would steer git's filters and diff drivers in the review)",
+      (s: string) => write(s, "secrets/dev/.gitattributes", "*.json diff=evil\n"),
+      /refused: secrets\/dev\/\.gitattributes is not a plain path under secrets\//,
+    ],
+    [
+      "a .gitignore under secrets/",
+      (s: string) => write(s, "secrets/.gitignore", "*.dec\n"),
+      /refused: secrets\/\.gitignore is not a plain path under secrets\//,
+    ],
+    [
       "a file name carrying a workflow command",
       (s: string) => fs.symlinkSync("x", path.join(s, "secrets/dev/a\n::error::pwned")),
       /refused: \$'secrets\/dev\/a\\n::error::pwned' is a symbolic link/,

@@ -229,7 +229,7 @@ describe("workflows", () => {
       expect(diff).toMatch(/echo "::stop-commands::\$token"[\s\S]*echo "::\$token::"/);
       const last = job.steps[job.steps.length - 1];
       expect(last.if).toBe("always()");
-      expect(last.run).toBe('rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out plan.log');
+      expect(last.run).toBe('rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out .cdktf.out.* plan.log');
       // the plan summary (counts only) is uploaded for the review comment
       const summary = job.steps.find((s) => s.name === "Plan summary")!;
       expect(summary.if).toBe("always()");
@@ -380,7 +380,7 @@ describe("workflows", () => {
       const last = job.steps[job.steps.length - 1];
       expect(last).toMatchObject({
         if: "always()",
-        run: 'rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out deploy.log',
+        run: 'rm -rf -- "cdktf.out/stacks/$STACK/plan" cdktf.out .cdktf.out.* deploy.log',
       });
     });
   });
