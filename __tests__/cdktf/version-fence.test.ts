@@ -8,10 +8,13 @@ import * as path from "path";
 import { App, Manifest, TerraformStack } from "cdktf";
 import {
   addCustomSynthesis,
+  cdktfResolve,
+  deepMerge,
   FENCED_CDKTF_VERSION,
   installedCdktfVersion,
   isFencedCdktf,
   StackSynthesizer,
+  TokenMap,
 } from "../../src/cdktf/internals";
 import { withoutTokenStackTraces } from "../../src/cdktf/token-stack-traces";
 import { appendHclBlocks, mendRequiredVersion, renderHclBlock } from "../../src/cdktf/hcl-fixups";
@@ -28,6 +31,8 @@ function jsFiles(dir: string): string[] {
     return e.name.endsWith(".js") ? [p] : [];
   });
 }
+
+const collapseWs = (text: string) => text.replace(/\s+/g, " ");
 
 /** Source text of a function without comments and with whitespace collapsed. */
 function normalized(fn: unknown): string {
@@ -147,6 +152,63 @@ describe("the cdktf version fence", () => {
       const uses = fs.readFileSync(path.join(cdktfLib, f), "utf8").match(/.*\.preparing\b.*/g) ?? [];
       for (const line of uses) expect(line).toMatch(/preparing: options\.preparing/);
     }
+  });
+
+  it("still has the toTerraform, terraformElements and resolve that src/cdktf/fast-resolve.ts restates", () => {
+    const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+    expect(collapse(String(TerraformStack.prototype.toTerraform))).toBe(
+      "toTerraform() { const tf = {}; const metadata = { version: this.cdktfVersion, stackName: this.node.id, " +
+        'backend: "local", // overwritten by backend implementations if used cloud: undefined, // overwritten by ' +
+        "cloud and remote backend implementations ...(Object.keys(this.rawOverrides).length > 0 ? { overrides: " +
+        "{ stack: Object.keys(this.rawOverrides) } } : {}), }; const elements = terraformElements(this); const " +
+        "metadatas = elements.map((e) => (0, _tokens_1.resolve)(this, e.toMetadata())); for (const meta of " +
+        "metadatas) { (0, util_1.deepMerge)(metadata, meta); } const outputs = elements.reduce((carry, item) => " +
+        "{ if (!terraform_output_1.TerraformOutput.isTerraformOutput(item)) { return carry; } (0, " +
+        'util_1.deepMerge)(carry, item.node.path.split("/").reduceRight((innerCarry, part) => { if ' +
+        "(Object.keys(innerCarry).length === 0) { return { [part]: item.friendlyUniqueId }; } return { [part]: " +
+        'innerCarry }; }, {})); return carry; }, {}); tf["//"] = { metadata, outputs }; const fragments = ' +
+        "elements.map((e) => (0, _tokens_1.resolve)(this, e.toTerraform())); for (const fragment of fragments) " +
+        "{ (0, util_1.deepMerge)(tf, fragment); } (0, util_1.deepMerge)(tf, this.rawOverrides); return (0, " +
+        "_tokens_1.resolve)(this, tf); }",
+    );
+    const stackJs = fs.readFileSync(path.join(cdktfLib, "terraform-stack.js"), "utf8");
+    const start = stackJs.indexOf("function terraformElements(");
+    expect(collapse(stackJs.slice(start, stackJs.indexOf("\n}\n", start) + 2))).toBe(
+      "function terraformElements(node, into = []) { if " +
+        "(terraform_element_1.TerraformElement.isTerraformElement(node)) { into.push(node); } for (const child " +
+        "of node.node.children) { // Don't recurse into a substack if (TerraformStack.isStack(child)) { " +
+        "continue; } terraformElements(child, into); } return into; }",
+    );
+    expect(typeof deepMerge).toBe("function");
+    expect(typeof cdktfResolve).toBe("function");
+    // The string tests cdktf runs on every string (resolve.js), which isPlainString restates.
+    const encoding = fs.readFileSync(path.join(cdktfLib, "tokens", "private", "encoding.js"), "utf8");
+    expect(encoding).toContain('exports.BEGIN_STRING_TOKEN_MARKER = "${TfToken[";');
+    expect(encoding).toContain('exports.BEGIN_LIST_TOKEN_MARKER = "#{TfToken[";');
+    expect(encoding).toContain('exports.BEGIN_MAP_TOKEN_MARKER = "&{TfToken[";');
+    expect(encoding).toContain(
+      'const NUMBER_TOKEN_REGEX = new RegExp("[-|\\\\d|.\\\\+]+(e[-|\\\\d|.|e|E|\\\\+]+)", "g");',
+    );
+  });
+
+  it("still keeps every token in one map whose keys carry a growing counter (src/cdktf/token-scope.ts)", () => {
+    const map = TokenMap.instance() as unknown as {
+      stringTokenMap: unknown;
+      numberTokenMap: unknown;
+      tokenCounter: unknown;
+    };
+    expect(map.stringTokenMap).toBeInstanceOf(Map);
+    expect(map.numberTokenMap).toBeInstanceOf(Map);
+    expect(typeof map.tokenCounter).toBe("number");
+    const tokenMapJs = fs.readFileSync(path.join(cdktfLib, "tokens", "private", "token-map.js"), "utf8");
+    expect(collapseWs(tokenMapJs)).toContain(
+      "const counter = this.tokenCounter++; const representation = (displayHint || `TOKEN`).replace(new " +
+        'RegExp(`[^${encoding_1.VALID_KEY_CHARS}]`, "g"), "."); const key = `${representation}.${counter}`; ' +
+        "this.stringTokenMap.set(key, token); return key;",
+    );
+    expect(collapseWs(tokenMapJs)).toContain(
+      "const counter = this.tokenCounter++; this.numberTokenMap.set(counter, token);",
+    );
   });
 
   it("still writes manifest.json from the Manifest's stacks record (what stack-by-stack.ts merges)", () => {

@@ -11,6 +11,7 @@
  */
 import { App, TerraformStack } from "cdktf";
 import { StackSynthesizer } from "./internals";
+import { withTokensFreedAfter } from "./token-scope";
 
 export interface StackByStackProps {
   /** Output folder (the staging folder). */
@@ -31,14 +32,24 @@ export class StackByStackSynth {
 
   /** Builds one stack in a fresh App and synthesizes it at once (in `withOneApp`: at `finish`). */
   public add(build: (app: App) => TerraformStack): void {
-    const app = this.shared ?? this.newApp();
+    if (this.shared) {
+      this.build(this.shared, build);
+      return;
+    }
+    // The stack's tokens are freed once it is written: nothing resolves them again (token-scope.ts).
+    withTokensFreedAfter(() => {
+      const app = this.newApp();
+      this.build(app, build);
+      app.synth();
+      this.manifests.push(...Object.values(app.manifest.stacks));
+    });
+  }
+
+  private build(app: App, build: (app: App) => TerraformStack): void {
     const stack = build(app);
     // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT (what `cdktf synth --hcl` sets), not the App's option.
     if (this.props.hclOutput !== undefined)
       stack.synthesizer = new StackSynthesizer(stack, false, this.props.hclOutput);
-    if (this.shared) return;
-    app.synth();
-    this.manifests.push(...Object.values(app.manifest.stacks));
   }
 
   /** Writes the manifest of every stack added. */

@@ -6,6 +6,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { appendHclBlocks, mendRequiredVersion } from "../cdktf/hcl-fixups";
 import { prepareStackWithoutCrossStackReferences } from "../cdktf/prepare-stack";
+import { stackToTerraform } from "../cdktf/fast-resolve";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { escapeRawHclStrings } from "../cdktf/hcl-quoted-strings";
@@ -15,7 +16,7 @@ import { EphemeralSopsFile } from "./ephemeral-sops-file";
 import { SopsProvider } from "./sops-provider";
 import { SopsSecret } from "./sops-secret";
 import { addStateBackend } from "./state-backend";
-import { StackSourceFiles } from "./stack-source-files";
+import { FileSink, StackSourceFiles } from "./stack-source-files";
 
 /** Terraform version write-only mode needs (ephemeral resources 1.10, write-only arguments 1.11). */
 export const WRITE_ONLY_TERRAFORM_VERSION = ">= 1.11";
@@ -30,6 +31,11 @@ export interface EnvironmentStackProps {
    * @default "../../.." (the default cdktf.out/stacks/<env>)
    */
   readonly projectRootFromStack?: string;
+  /**
+   * Writes the checked copies of the secret files into the stack folder (stack-source-files.ts).
+   * @default - written synchronously when the stack is synthesized
+   */
+  readonly sourceFileSink?: FileSink;
 }
 
 export class EnvironmentStack extends TerraformStack {
@@ -63,7 +69,7 @@ export class EnvironmentStack extends TerraformStack {
     this.addOverride("terraform.required_providers.aws.version", settings.awsProviderVersion);
     if (settings.writeOnly) this.addOverride("terraform.required_version", WRITE_ONLY_TERRAFORM_VERSION);
 
-    const sources = new StackSourceFiles(this, "source-files");
+    const sources = new StackSourceFiles(this, "source-files", { sink: props.sourceFileSink });
     // A strict readers policy exempts the deploying principal: the IAM role (or user) behind the credentials.
     let deployerArn: string | undefined;
     if (props.secrets.some((s) => s.settings.readersPolicy === "strict" && s.settings.readers.length > 0)) {
@@ -109,6 +115,11 @@ export class EnvironmentStack extends TerraformStack {
   /** Skips cdktf's preparing resolve pass: this stack references no other stack (src/cdktf/prepare-stack.ts). */
   public prepareStack(): void {
     prepareStackWithoutCrossStackReferences(this, () => super.prepareStack());
+  }
+
+  /** cdktf's document, resolved with a fast path for plain data (src/cdktf/fast-resolve.ts). */
+  public toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    return stackToTerraform(this, () => super.toTerraform());
   }
 
   /** cdktf 0.21's HCL renderer needs two mends here (src/cdktf/hcl-fixups.ts). */

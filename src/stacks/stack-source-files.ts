@@ -14,6 +14,8 @@
  * bytes that were checked, and on ext4 it falls back to a plain copy anyway. Writing the Buffer read for the
  * checks costs one open, write and close per file; the time goes into creating the files, which any other way
  * of making 10,000 independent files pays as well (tested in __tests__/stacks/stack-source-files.test.ts).
+ * Who writes is the sink's choice: synth hands large sets to a worker thread (src/synth/background-writer.ts)
+ * so that the kernel's time creating files overlaps the main thread's.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,11 +26,50 @@ import { addCustomSynthesis } from "../cdktf/internals";
 /** The folder inside a stack directory that holds the copies. */
 export const STACK_SOURCES_DIR = "secrets";
 
+/** One copy to write: absolute path, and the checked bytes. */
+export interface SourceCopy {
+  readonly file: string;
+  readonly content: Uint8Array;
+}
+
+/**
+ * Where the copies go. Writing is the sink's job, so that synth can write them on a worker thread
+ * (src/synth/background-writer.ts) while the main thread goes on; every sink writes exactly `content` to
+ * `file`, creating folders as needed. A sink may write later than `writeCopies` returns: whoever made it
+ * waits for it before publishing the output.
+ */
+export interface FileSink {
+  writeCopies(copies: readonly SourceCopy[]): void;
+}
+
+/** The synchronous sink: one mkdir per new folder, one open/write/close per file, on this thread. */
+export function writeCopiesNow(copies: readonly SourceCopy[]): void {
+  const made = new Set<string>();
+  for (const { file, content } of copies) {
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    fs.writeFileSync(file, content);
+  }
+}
+
+export interface StackSourceFilesProps {
+  /**
+   * Writes the copies when the stack is synthesized.
+   * @default - written synchronously during synthesis (`writeCopiesNow`)
+   */
+  readonly sink?: FileSink;
+}
+
 export class StackSourceFiles extends Construct {
   private readonly files = new Map<string, Buffer>();
+  private readonly sink: FileSink;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StackSourceFilesProps = {}) {
     super(scope, id);
+    this.sink = props.sink ?? { writeCopies: writeCopiesNow };
     addCustomSynthesis(this, { onSynthesize: (session: ISynthesisSession) => this.write(session) });
   }
 
@@ -50,15 +91,11 @@ export class StackSourceFiles extends Construct {
     const target = path.join(stackDir, STACK_SOURCES_DIR);
     // Files removed from the repository must not linger in the stack folder.
     fs.rmSync(target, { recursive: true, force: true });
-    const made = new Set<string>();
-    for (const [repoPath, content] of this.files) {
-      const file = path.join(stackDir, ...repoPath.split("/"));
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(file, content);
-    }
+    this.sink.writeCopies(
+      [...this.files].map(([repoPath, content]) => ({
+        file: path.join(stackDir, ...repoPath.split("/")),
+        content,
+      })),
+    );
   }
 }

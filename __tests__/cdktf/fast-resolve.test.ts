@@ -1,0 +1,174 @@
+/**
+ * resolveFast (src/cdktf/fast-resolve.ts) returns what cdktf's resolve returns, value by value (plain data,
+ * every kind of token, the strings cdktf inspects twice), and synth with it writes the same bytes as with
+ * cdktf's own `toTerraform`: on the shipped example, with write-only mode and the bootstrap stack (JSON and
+ * HCL), with strict readers (tokens inside policies) and adoption (import blocks), and on a generated repository.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { resolveFast, toTerraformFast, withCdktfResolve } from "../../src/cdktf/fast-resolve";
+import { cdktfResolve } from "../../src/cdktf/internals";
+import { synthesizeRepo, SynthOptions } from "../../src/synth/synthesize-repo";
+import { makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
+import { generateRepo, repoSpec } from "../../bench/generate-repo";
+
+const projectRoot = path.resolve(__dirname, "..", "..");
+
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string, rel: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else out.set(r, fs.readFileSync(path.join(d, e.name)));
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+/** Synthesizes `root` with the fast path and with cdktf's resolve; the two trees must be byte-identical. */
+function expectSameBothWays(root: string, options: SynthOptions = {}): Map<string, Buffer> {
+  const synth = (outdir: string) => {
+    const result = synthesizeRepo(root, { ...options, outdir });
+    expect(result.analysis.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(result.synthesized).toBe(true);
+    return tree(outdir);
+  };
+  const fast = synth(path.join(makeTempDir(), "out"));
+  const cdktf = withCdktfResolve(() => synth(path.join(makeTempDir(), "out")));
+  expect([...fast.keys()].sort()).toEqual([...cdktf.keys()].sort());
+  expect([...fast].filter(([k, v]) => !v.equals(cdktf.get(k)!)).map(([k]) => k)).toEqual([]);
+  return fast;
+}
+
+function stackWithTokens() {
+  const app = new App({ outdir: makeTempDir(), stackTraces: false });
+  const stack = new TerraformStack(app, "probe");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const secret = new SecretsmanagerSecret(stack, "secret", { name: "n" });
+  return { stack, secret };
+}
+
+describe("resolveFast", () => {
+  const { stack, secret } = stackWithTokens();
+  const cases: Record<string, unknown> = {
+    "plain nested data": { a: "x", b: [1, 2, { c: true, d: null }], e: { f: "g" } },
+    "undefined in objects and arrays": { a: undefined, b: [undefined, "x", undefined], c: { d: undefined } },
+    "a string token": secret.arn,
+    "a string with a token inside": `arn=${secret.arn};`,
+    "a token nested in plain data": { policy: { Resource: [secret.arn, "*"], n: 1 }, plain: "p" },
+    "a number token": Token.asNumber(secret.arn),
+    "a list token": Fn.split(",", secret.name),
+    "a list with a token element": ["a", secret.id, "b"],
+    "a map token": Token.asStringMap(secret.tags),
+    "a function token": Fn.jsonencode({ a: secret.arn, b: "c" }),
+    "a lazy value": Lazy.stringValue({ produce: () => "lazy" }),
+    "an escaped interpolation": "${var.not_a_token} and $${literal}",
+    "strings like number tokens": ["1e5", "a-e-b", "v1.2e3", "x-e+1"],
+    "a Date": new Date(0),
+    "big and fractional numbers": [0.5, -1e300, 2 ** 60, Number.MAX_SAFE_INTEGER],
+    "a key that holds a token": { [`k-${secret.name}`]: "v" },
+  };
+  it.each(Object.keys(cases))("resolves %s exactly as cdktf does", (name) => {
+    const value = cases[name];
+    const expected = cdktfResolve(stack, value);
+    const actual = resolveFast(stack, value);
+    expect(actual).toEqual(expected);
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  });
+
+  it("refuses what cdktf refuses, with cdktf's error (naming the path from the nearest plain object)", () => {
+    const message = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as Error).message.replace(/'[^']*'/g, "<path>");
+      }
+      return "did not throw";
+    };
+    for (const bad of [
+      { f: () => 1 },
+      { s: Token.STRING_MAP_TOKEN_VALUE },
+      { n: [Token.NUMBER_MAP_TOKEN_VALUE] },
+      { list: [`x${Fn.split(",", secret.name)[0]}`] },
+      { c: stack },
+    ]) {
+      const expected = message(() => cdktfResolve(stack, bad));
+      expect(expected).not.toBe("did not throw");
+      expect(message(() => resolveFast(stack, bad))).toBe(expected);
+    }
+  });
+
+  it("copies plain data without calling cdktf, and hands a token to cdktf", () => {
+    const spy = jest.spyOn(Tokenization, "resolve");
+    try {
+      resolveFast(stack, { a: "x", b: [1, { c: "${aws_s3_bucket.b.id}" }] });
+      expect(spy).not.toHaveBeenCalled();
+      resolveFast(stack, { a: "x", b: [1, { c: secret.arn }] });
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("builds the same document as cdktf's toTerraform for a stack with overrides and outputs", () => {
+    const { stack: s, secret: sec } = stackWithTokens();
+    s.addOverride("terraform.required_version", ">= 1.11");
+    s.addOverride("terraform.backend.local.path", `${sec.name}.tfstate`);
+    new TerraformOutput(s, "out", { value: { arn: sec.arn, n: 1 } });
+    const expected = s.toTerraform();
+    expect(toTerraformFast(s)).toEqual(expected);
+    expect(JSON.stringify(toTerraformFast(s))).toBe(JSON.stringify(expected));
+  });
+});
+
+describe("synth with resolveFast", () => {
+  it("writes the same bytes for the shipped example repository", () => {
+    expect([...expectSameBothWays(projectRoot).keys()]).toEqual(
+      expect.arrayContaining(["stacks/development/cdk.tf.json", "stacks/production/cdk.tf.json"]),
+    );
+  });
+
+  it.each([false, true])(
+    "writes the same bytes with write-only mode and the bootstrap stack (HCL: %s)",
+    (hclOutput) => {
+      const root = writeExampleRepo(makeTempDir(), {
+        ...TWO_ENV_SPEC,
+        context: { bootstrap: true, environments: { production: { writeOnly: true } } },
+      });
+      const out = expectSameBothWays(root, { hclOutput });
+      expect(out.get(`stacks/production/${hclOutput ? "cdk.tf" : "cdk.tf.json"}`)!.toString()).toContain(
+        "secret_string_wo",
+      );
+    },
+  );
+
+  it("writes the same bytes with strict readers and adopted secrets (tokens in policies, import blocks)", () => {
+    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:111122223333:secret:${name}-AbC123`;
+    const root = writeExampleRepo(makeTempDir(), {
+      ...TWO_ENV_SPEC,
+      context: {
+        assumeRoleArn: "arn:aws:iam::111122223333:role/deploy",
+        readers: ["arn:aws:iam::111122223333:role/app"],
+        readersPolicy: "strict",
+        tags: { Team: "core" },
+        environments: { development: { adopt: { app: arn("development/app") } } },
+      },
+    });
+    const out = expectSameBothWays(root);
+    const dev = out.get("stacks/development/cdk.tf.json")!.toString();
+    expect(dev).toContain("aws_secretsmanager_secret_policy");
+    expect(dev).toContain('"import"');
+    expect(dev).toContain("${data.aws_iam_session_context.deployer.issuer_arn}");
+  });
+
+  it("writes the same bytes for a generated repository (300 files, 7 environments)", () => {
+    const repo = generateRepo(makeTempDir(), repoSpec(300, 7), projectRoot);
+    const out = expectSameBothWays(repo.root);
+    expect([...out.keys()].filter((k) => k.endsWith("cdk.tf.json"))).toHaveLength(7);
+  });
+});

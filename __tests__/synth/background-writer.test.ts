@@ -1,0 +1,142 @@
+/**
+ * The background writer (src/synth/background-writer.ts) writes exactly the bytes it is given, into new
+ * independent files, reports the first failure naming the file, and synth through it writes the same output
+ * as synth writing on the main thread. A failed copy publishes nothing.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  BACKGROUND_WRITE_MIN_FILES,
+  BackgroundFileWriter,
+  withBackgroundWriteThreshold,
+} from "../../src/synth/background-writer";
+import { runSynth, synthesizeRepo } from "../../src/synth/synthesize-repo";
+import { makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
+import { generateRepo, repoSpec } from "../../bench/generate-repo";
+
+const projectRoot = path.resolve(__dirname, "..", "..");
+
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string, rel: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else out.set(r, fs.readFileSync(path.join(d, e.name)));
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+describe("BackgroundFileWriter", () => {
+  it("writes every copy with exactly its bytes, in new folders, as independent files", () => {
+    const dir = makeTempDir();
+    const copies = Array.from({ length: 700 }, (_, i) => ({
+      file: path.join(dir, `env-${i % 7}`, `sub-${i % 3}`, `f-${i}.enc.json`),
+      content: crypto.randomBytes(i % 50 === 0 ? 0 : 1 + (i % 4000)),
+    }));
+    // One copy larger than everything the writer lets be in flight at once.
+    copies.push({
+      file: path.join(dir, "big", "large.enc.bin"),
+      content: crypto.randomBytes(3 * 1024 * 1024),
+    });
+    const writer = new BackgroundFileWriter();
+    writer.writeCopies(copies.slice(0, 300));
+    writer.writeCopies(copies.slice(300));
+    writer.finish();
+    for (const { file, content } of copies) {
+      expect(fs.readFileSync(file).equals(content)).toBe(true);
+      expect(fs.statSync(file).nlink).toBe(1);
+    }
+    expect(() => writer.writeCopies(copies.slice(0, 1))).toThrow("writeCopies after finish");
+  });
+
+  it("throws the first failure from finish, naming the file and the error code", () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, "not-a-folder"), "x");
+    const bad = path.join(dir, "not-a-folder", "a.enc.json");
+    const writer = new BackgroundFileWriter();
+    writer.writeCopies([
+      { file: path.join(dir, "ok", "b.enc.json"), content: Buffer.from("b") },
+      { file: bad, content: Buffer.from("a") },
+    ]);
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      writer.finish();
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    }
+    expect(error?.message).toContain(`could not write ${bad}`);
+    expect(["EEXIST", "ENOTDIR"]).toContain(error?.code); // mkdir -p through a regular file
+    expect(fs.readFileSync(path.join(dir, "ok", "b.enc.json"), "utf8")).toBe("b");
+  });
+
+  it("finishes at once when nothing was handed over, and abandon stops it without writing", () => {
+    const empty = new BackgroundFileWriter();
+    empty.finish();
+    const dir = makeTempDir();
+    const abandoned = new BackgroundFileWriter();
+    abandoned.abandon();
+    abandoned.finish(); // a no-op after abandon
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("synth with the background writer", () => {
+  it(`is used from ${BACKGROUND_WRITE_MIN_FILES} files on and writes the same bytes as the main thread`, () => {
+    const repo = generateRepo(makeTempDir(), repoSpec(BACKGROUND_WRITE_MIN_FILES + 20, 4), projectRoot);
+    const synth = (outdir: string) => {
+      const result = synthesizeRepo(repo.root, { outdir });
+      expect(result.analysis.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(result.synthesized).toBe(true);
+      return tree(outdir);
+    };
+    const spy = jest.spyOn(BackgroundFileWriter.prototype, "writeCopies");
+    let background: Map<string, Buffer>;
+    try {
+      background = synth(path.join(makeTempDir(), "out"));
+      expect(spy).toHaveBeenCalledTimes(4);
+      spy.mockClear();
+      const onMainThread = withBackgroundWriteThreshold(Infinity, () =>
+        synth(path.join(makeTempDir(), "out")),
+      );
+      expect(spy).not.toHaveBeenCalled();
+      expect([...background.keys()].sort()).toEqual([...onMainThread.keys()].sort());
+      expect([...background].filter(([k, v]) => !v.equals(onMainThread.get(k)!)).map(([k]) => k)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    // Every secret file has its copy, byte for byte the checked file.
+    const copies = [...background.keys()].filter((k) => /^stacks\/[^/]+\/secrets\//.test(k));
+    expect(copies).toHaveLength(BACKGROUND_WRITE_MIN_FILES + 20);
+    for (const k of copies) {
+      const repoPath = k.split("/").slice(2).join("/");
+      expect(background.get(k)!.equals(fs.readFileSync(path.join(repo.root, repoPath)))).toBe(true);
+    }
+  });
+
+  it("publishes nothing when a copy fails, and says so", () => {
+    const root = writeExampleRepo(makeTempDir(), TWO_ENV_SPEC);
+    const lines: string[] = [];
+    const log = { log: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    expect(runSynth(root, log, { outdir: "cdktf.out" })).toBe(0);
+    const before = tree(path.join(root, "cdktf.out"));
+    const spy = jest.spyOn(BackgroundFileWriter.prototype, "finish").mockImplementation(() => {
+      throw new Error("could not write /staging/stacks/development/secrets/app.enc.json: EIO: i/o error");
+    });
+    try {
+      lines.length = 0;
+      expect(withBackgroundWriteThreshold(0, () => runSynth(root, log, { outdir: "cdktf.out" }))).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join("\n")).toMatch(
+      /synth failed: could not write .*app\.enc\.json: EIO.*Nothing was written \(the previous output is unchanged\)/,
+    );
+    const after = tree(path.join(root, "cdktf.out"));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    expect(fs.readdirSync(root).filter((e) => e.startsWith(".cdktf.out.staging-"))).toEqual([]);
+  });
+});
