@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Command, ensurePreload, measureAll } from "./measure";
+import { Command, ensurePreload, measureAll, removeSynthOutput } from "./measure";
 
 const projectRoot = process.cwd();
 const [repoArg, runsArg, ...checkouts] = process.argv.slice(2);
@@ -33,7 +33,7 @@ const commands: Command[] = [
     args: [runJs(c), "main.ts"],
     cwd: repo,
     env: { CDKTF_OUTDIR: undefined },
-    before: rm("cdktf.out"),
+    before: () => removeSynthOutput(repo),
   })),
 ];
 const fmt = (x: number) => `${Math.round(x)}`;

@@ -165,3 +165,15 @@ export function loadAverage(): [number, number, number] {
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/**
+ * Removes synth's output from a repository: the `cdktf.out` link and every `.cdktf.out.*` generation, staging
+ * folder or lock next to it (src/synth/publish-output.ts). Removing the link alone would leave the previous
+ * generation for the next synth to delete, inside the timed run.
+ */
+export function removeSynthOutput(repoRoot: string): void {
+  for (const entry of fs.readdirSync(repoRoot)) {
+    if (entry === "cdktf.out" || entry.startsWith(".cdktf.out."))
+      fs.rmSync(path.join(repoRoot, entry), { recursive: true, force: true });
+  }
+}

@@ -17,7 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { CommandSpec, parseCommandLine, stringOption, usageError } from "../src/cli/command-line";
 import { generateRepo, GeneratedRepo, repoSpec, RepoSpec } from "./generate-repo";
-import { Command, ensurePreload, loadAverage, measureAll, runOnce } from "./measure";
+import { Command, ensurePreload, loadAverage, measureAll, removeSynthOutput, runOnce } from "./measure";
 import { BenchReport, LABELS, renderMarkdown, RepoResult, spliceGenerated, StaticCheck } from "./report";
 
 interface Options {
@@ -158,7 +158,7 @@ function commandsFor(repo: GeneratedRepo, projectRoot: string, hasCheck: boolean
     cwd,
     // CDKTF_OUTDIR removed: main.ts writes into <repo>/cdktf.out as `npm run synth` would.
     env: { CDKTF_OUTDIR: undefined },
-    before: rm("cdktf.out"),
+    before: () => removeSynthOutput(cwd),
   };
   if (repo.spec.files > 10_000) return [floor(LABELS.floor, "plain"), synth];
   return [
@@ -271,8 +271,8 @@ function main(): number {
       loadBefore,
       loadAfter: loadAverage()[0],
     });
-    for (const d of ["cdktf.out", ".floor.out"])
-      fs.rmSync(path.join(repo.root, d), { recursive: true, force: true });
+    removeSynthOutput(repo.root);
+    fs.rmSync(path.join(repo.root, ".floor.out"), { recursive: true, force: true });
   }
 
   const target = generated.find((r) => r.spec.files === 10_000 && r.spec.environments === 10);
@@ -285,14 +285,14 @@ function main(): number {
         args: ["--cpu-prof", "--cpu-prof-dir", dir, path.join(projectRoot, "scripts", "run.js"), "main.ts"],
         cwd: target.root,
         env: { CDKTF_OUTDIR: undefined },
-        before: () => fs.rmSync(path.join(target.root, "cdktf.out"), { recursive: true, force: true }),
+        before: () => removeSynthOutput(target.root),
       },
       preload,
     );
     if (s.exitCode === 0)
       console.error(`bench: CPU profile of synth (${target.spec.name}) in .bench/profile/`);
     else notes.push(`The CPU profile run failed (exit ${s.exitCode}).`);
-    fs.rmSync(path.join(target.root, "cdktf.out"), { recursive: true, force: true });
+    removeSynthOutput(target.root);
   }
 
   const report: BenchReport = {
