@@ -781,8 +781,10 @@ describe("BootstrapStack: monitoring", () => {
   test("metric filters on the CloudTrail group → alarm metric → SNS topic", () => {
     const filters = r.aws_cloudwatch_log_metric_filter;
     expect(Object.keys(filters).sort()).toEqual([
+      "sops_development_alias_change",
       "sops_development_failed_decrypt",
       "sops_development_key_change",
+      "sops_production_alias_change",
       "sops_production_failed_decrypt",
       "sops_production_key_change",
     ]);
@@ -832,6 +834,29 @@ describe("BootstrapStack: monitoring", () => {
       comparison_operator: "GreaterThanOrEqualToThreshold",
       alarm_actions: ["${aws_sns_topic.alarms.arn}"],
     });
+  });
+
+  test("creating, repointing or deleting a sops key's alias raises the key-change alarm", () => {
+    const filters = r.aws_cloudwatch_log_metric_filter;
+    const alarm = r.aws_cloudwatch_metric_alarm.key_change;
+    for (const env of ["development", "production"]) {
+      const f = filters[`sops_${env}_alias_change`];
+      expect(f.name).toBe(`sops-${env}-alias-change`);
+      expect(f.log_group_name).toBe("CloudTrail/DefaultLogGroup");
+      // The alias is the one the stack creates for the environment's key.
+      expect(r.aws_kms_alias[`sops_${env}`].name).toBe(`alias/sops-${env}`);
+      expect(f.pattern).toBe(
+        '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "CreateAlias") || ' +
+          '($.eventName = "UpdateAlias") || ($.eventName = "DeleteAlias")) && ' +
+          `($.requestParameters.aliasName = "alias/sops-${env}") }`,
+      );
+      expect(f.metric_transformation).toEqual({
+        name: alarm.metric_name,
+        namespace: alarm.namespace,
+        value: "1",
+      });
+    }
+    expect(alarm.alarm_description).toContain("UpdateAlias");
   });
 
   test("the alarm topic is encrypted with its own key, which CloudWatch and EventBridge may use", () => {

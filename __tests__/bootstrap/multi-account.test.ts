@@ -65,6 +65,7 @@ describe("multi-account bootstrap: context.bootstrap.accounts", () => {
       .sort();
     expect(onProd).toEqual(
       [
+        "aws_cloudwatch_log_metric_filter.sops_production_alias_change_222222222222",
         "aws_cloudwatch_log_metric_filter.sops_production_failed_decrypt_222222222222",
         "aws_cloudwatch_log_metric_filter.sops_production_key_change_222222222222",
         "aws_cloudwatch_metric_alarm.failed_decrypt_222222222222",

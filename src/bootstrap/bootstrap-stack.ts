@@ -21,6 +21,7 @@ import {
   githubPlanRoleName,
   partitionOf,
   secretNamePattern,
+  sopsKeyAlias,
   stateBackendFor,
 } from "./bootstrap-names";
 import {
@@ -267,7 +268,11 @@ export class BootstrapStack extends TerraformStack {
     if (settings.monitoring && environments.length > 0) {
       const alarmProps = (envs: readonly string[], ctx: ArnContext) => ({
         logGroupName: settings.cloudTrailLogGroupName,
-        keys: envs.map((environment) => ({ environment, keyArn: keys[environment].key.arn })),
+        keys: envs.map((environment) => ({
+          environment,
+          keyArn: keys[environment].key.arn,
+          aliasName: sopsKeyAlias(environment),
+        })),
         threshold: settings.failedDecryptThreshold,
         arnContext: ctx,
         keyDeletionWindowInDays: settings.keyDeletionWindowInDays,

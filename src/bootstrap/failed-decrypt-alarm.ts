@@ -5,8 +5,10 @@
  * subscription. One filter per key keeps each pattern far below the 1024-character limit.
  *
  * In the same way, a second metric counts key changes on the sops keys (`ScheduleKeyDeletion`, `DisableKey`,
- * `PutKeyPolicy`, `CreateGrant`), and a second alarm raises on the first one. The topic is encrypted with its own
- * KMS key, whose policy lets CloudWatch (and EventBridge) publish.
+ * `PutKeyPolicy`, `CreateGrant`) and changes of their aliases (`CreateAlias`, `UpdateAlias`, `DeleteAlias` of
+ * `alias/sops-<env>`: pointing the alias at another key changes which key future encryptions use), and a second
+ * alarm raises on the first one. The topic is encrypted with its own KMS key, whose policy lets CloudWatch (and
+ * EventBridge) publish.
  */
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -25,6 +27,8 @@ export const ALARM_TOPIC_NAME = "sops-secrets-alarms";
 export const KEY_CHANGE_METRIC_NAME = "SopsKeyChange";
 /** KMS calls on a sops key that change who can use it, or whether it exists: any one raises the alarm. */
 export const KEY_CHANGE_EVENTS = ["ScheduleKeyDeletion", "DisableKey", "PutKeyPolicy", "CreateGrant"];
+/** KMS calls that create, repoint or delete a sops key's alias: any one raises the same alarm. */
+export const ALIAS_CHANGE_EVENTS = ["CreateAlias", "UpdateAlias", "DeleteAlias"];
 export const ALARM_TOPIC_KEY_ALIAS = "alias/sops-secrets-alarms";
 /** The alarm's period: failed calls are counted over 5 minutes. */
 export const FAILED_DECRYPT_PERIOD_SECONDS = 300;
@@ -32,8 +36,12 @@ export const FAILED_DECRYPT_PERIOD_SECONDS = 300;
 export interface FailedDecryptAlarmProps {
   /** The existing log group CloudTrail delivers management events to. */
   readonly logGroupName: string;
-  /** The keys to watch, by environment. */
-  readonly keys: readonly { readonly environment: string; readonly keyArn: string }[];
+  /** The keys to watch, by environment, with the alias `.sops.yaml` names them by (`alias/sops-<env>`). */
+  readonly keys: readonly {
+    readonly environment: string;
+    readonly keyArn: string;
+    readonly aliasName: string;
+  }[];
   /** Failed calls within one period that raise the alarm. */
   readonly threshold: number;
   /** Address subscribed to the topic. @default - no subscription */
@@ -55,6 +63,15 @@ export function keyChangePattern(keyArn: string): string {
   return `{ ($.eventSource = "kms.amazonaws.com") && (${names}) && ($.resources[0].ARN = "${keyArn}") }`;
 }
 
+/**
+ * The CloudWatch Logs filter pattern that matches creating, repointing or deleting one alias. CloudTrail records
+ * the alias in `requestParameters.aliasName` for all three calls (the key is in `resources`, in no fixed order).
+ */
+export function aliasChangePattern(aliasName: string): string {
+  const names = ALIAS_CHANGE_EVENTS.map((e) => `($.eventName = "${e}")`).join(" || ");
+  return `{ ($.eventSource = "kms.amazonaws.com") && (${names}) && ($.requestParameters.aliasName = "${aliasName}") }`;
+}
+
 /** The CloudWatch Logs filter pattern that matches failed Decrypt calls on one key. */
 export function failedDecryptPattern(keyArn: string): string {
   return (
@@ -74,7 +91,7 @@ export class FailedDecryptAlarm extends Construct {
     super(scope, constructId);
     const id = (logicalId: string) =>
       props.logicalIdSuffix === undefined ? logicalId : `${logicalId}_${props.logicalIdSuffix}`;
-    for (const { environment, keyArn } of props.keys) {
+    for (const { environment, keyArn, aliasName } of props.keys) {
       const filter = new CloudwatchLogMetricFilter(this, `filter-${environment}`, {
         name: `sops-${environment}-failed-decrypt`,
         logGroupName: props.logGroupName,
@@ -97,6 +114,17 @@ export class FailedDecryptAlarm extends Construct {
         },
       });
       changes.overrideLogicalId(id(`sops_${environment}_key_change`));
+      const aliasChanges = new CloudwatchLogMetricFilter(this, `alias-change-${environment}`, {
+        name: `sops-${environment}-alias-change`,
+        logGroupName: props.logGroupName,
+        pattern: aliasChangePattern(aliasName),
+        metricTransformation: {
+          name: KEY_CHANGE_METRIC_NAME,
+          namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
+          value: "1",
+        },
+      });
+      aliasChanges.overrideLogicalId(id(`sops_${environment}_alias_change`));
     }
     this.topicKey = new KmsKey(this, "topic-key", {
       description: "Encrypts the sops-secrets alarm topic",
@@ -130,8 +158,9 @@ export class FailedDecryptAlarm extends Construct {
     this.keyChangeAlarm = new CloudwatchMetricAlarm(this, "key-change-alarm", {
       alarmName: "sops-kms-key-change",
       alarmDescription:
-        `${KEY_CHANGE_EVENTS.join(", ")} on a sops key (alias/sops-*): its deletion, disabling, policy or a grant ` +
-        "changed. See the CloudTrail log group for who and which key.",
+        `${[...KEY_CHANGE_EVENTS, ...ALIAS_CHANGE_EVENTS].join(", ")} on a sops key or its alias (alias/sops-*): ` +
+        "its deletion, disabling, policy, a grant or the key its alias names changed. See the CloudTrail log " +
+        "group for who and which key.",
       namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
       metricName: KEY_CHANGE_METRIC_NAME,
       statistic: "Sum",
