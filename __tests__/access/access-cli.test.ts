@@ -253,6 +253,19 @@ describe("sops-shaped repositories", () => {
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "empty: 0 secret files; Secrets Manager readers: arn:aws:iam::111122223333:role/app\n  (no secret file: no stack)\n",
     );
+    // The HTML matrix: the environment's readers on its row group, a secret's own readers on its row.
+    const pageFile = path.join(root, "access.html");
+    expect(runAccessCli(["--now", NOW, "--html", pageFile], root).exitCode).toBe(0);
+    const page = fs.readFileSync(pageFile, "utf8");
+    const prodRows = page.slice(page.indexOf(">prod "), page.indexOf("</tbody>"));
+    expect(prodRows).toContain(
+      '<span class="readers">Secrets Manager readers: arn:aws:iam::444455556666:role/prod-app</span>',
+    );
+    expect(prodRows).toMatch(
+      /<code>db<\/code><span class="file">[^<]*<\/span><span class="readers">Secrets Manager readers: arn:aws:iam::444455556666:root<\/span><\/th>/,
+    );
+    const devRows = page.slice(page.indexOf(">dev "), page.indexOf(">empty "));
+    expect(devRows).toMatch(/<code>db<\/code><span class="file">[^<]*<\/span><\/th>/);
     expect(runAccessCli(["--now", NOW], root).stdout).toContain(
       "Secrets Manager readers: arn:aws:iam::444455556666:role/prod-app",
     );

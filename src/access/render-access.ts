@@ -237,7 +237,12 @@ export function renderAccessHtml(report: AccessReport): string {
       const threshold = s.keyGroups.length > 1 ? `${s.threshold} of ${s.keyGroups.length} groups` : "any key";
       body.push(
         `<tr class="secret${inSync(s) ? "" : " off"}"><th scope="row"><code>${html(s.name)}</code>` +
-          `<span class="file">${html(s.file)}</span></th>${cells.join("")}` +
+          `<span class="file">${html(s.file)}</span>` +
+          // A secret whose `secrets` entry gives it other readers than its environment's says so.
+          (s.readers.join() !== env.readers.join()
+            ? `<span class="readers">Secrets Manager readers: ${html(readersText(s.readers))}</span>`
+            : "") +
+          `</th>${cells.join("")}` +
           `<td class="threshold">${html(threshold)}</td><td class="age">${html(dataKeyText(s))}</td>` +
           `<td class="sync">${html(syncText(s))}</td></tr>`,
       );
