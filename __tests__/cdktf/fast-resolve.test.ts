@@ -1,49 +1,14 @@
 /**
  * resolveFast (src/cdktf/fast-resolve.ts) returns what cdktf's resolve returns, value by value (plain data,
- * every kind of token, the strings cdktf inspects twice), and synth with it writes the same bytes as with
- * cdktf's own `toTerraform`: on the shipped example, with write-only mode and the bootstrap stack (JSON and
- * HCL), with strict readers (tokens inside policies) and adoption (import blocks), and on a generated repository.
+ * every kind of token, the strings cdktf inspects twice), and toTerraformFast builds cdktf's document. That
+ * synth with it writes the same bytes as with cdktf's own `toTerraform` is in byte-identity.test.ts.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { resolveFast, toTerraformFast, withCdktfResolve } from "../../src/cdktf/fast-resolve";
+import { resolveFast, toTerraformFast } from "../../src/cdktf/fast-resolve";
 import { cdktfResolve } from "../../src/cdktf/internals";
-import { synthesizeRepo, SynthOptions } from "../../src/synth/synthesize-repo";
-import { makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
-import { generateRepo, repoSpec } from "../../bench/generate-repo";
-
-const projectRoot = path.resolve(__dirname, "..", "..");
-
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string, rel: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.set(r, fs.readFileSync(path.join(d, e.name)));
-    }
-  };
-  walk(dir, "");
-  return out;
-}
-
-/** Synthesizes `root` with the fast path and with cdktf's resolve; the two trees must be byte-identical. */
-function expectSameBothWays(root: string, options: SynthOptions = {}): Map<string, Buffer> {
-  const synth = (outdir: string) => {
-    const result = synthesizeRepo(root, { ...options, outdir });
-    expect(result.analysis.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(result.synthesized).toBe(true);
-    return tree(outdir);
-  };
-  const fast = synth(path.join(makeTempDir(), "out"));
-  const cdktf = withCdktfResolve(() => synth(path.join(makeTempDir(), "out")));
-  expect([...fast.keys()].sort()).toEqual([...cdktf.keys()].sort());
-  expect([...fast].filter(([k, v]) => !v.equals(cdktf.get(k)!)).map(([k]) => k)).toEqual([]);
-  return fast;
-}
+import { makeTempDir } from "../../test-support/example-repo";
 
 function stackWithTokens() {
   const app = new App({ outdir: makeTempDir(), stackTraces: false });
@@ -123,52 +88,5 @@ describe("resolveFast", () => {
     const expected = s.toTerraform();
     expect(toTerraformFast(s)).toEqual(expected);
     expect(JSON.stringify(toTerraformFast(s))).toBe(JSON.stringify(expected));
-  });
-});
-
-describe("synth with resolveFast", () => {
-  it("writes the same bytes for the shipped example repository", () => {
-    expect([...expectSameBothWays(projectRoot).keys()]).toEqual(
-      expect.arrayContaining(["stacks/development/cdk.tf.json", "stacks/production/cdk.tf.json"]),
-    );
-  });
-
-  it.each([false, true])(
-    "writes the same bytes with write-only mode and the bootstrap stack (HCL: %s)",
-    (hclOutput) => {
-      const root = writeExampleRepo(makeTempDir(), {
-        ...TWO_ENV_SPEC,
-        context: { bootstrap: true, environments: { production: { writeOnly: true } } },
-      });
-      const out = expectSameBothWays(root, { hclOutput });
-      expect(out.get(`stacks/production/${hclOutput ? "cdk.tf" : "cdk.tf.json"}`)!.toString()).toContain(
-        "secret_string_wo",
-      );
-    },
-  );
-
-  it("writes the same bytes with strict readers and adopted secrets (tokens in policies, import blocks)", () => {
-    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:111122223333:secret:${name}-AbC123`;
-    const root = writeExampleRepo(makeTempDir(), {
-      ...TWO_ENV_SPEC,
-      context: {
-        assumeRoleArn: "arn:aws:iam::111122223333:role/deploy",
-        readers: ["arn:aws:iam::111122223333:role/app"],
-        readersPolicy: "strict",
-        tags: { Team: "core" },
-        environments: { development: { adopt: { app: arn("development/app") } } },
-      },
-    });
-    const out = expectSameBothWays(root);
-    const dev = out.get("stacks/development/cdk.tf.json")!.toString();
-    expect(dev).toContain("aws_secretsmanager_secret_policy");
-    expect(dev).toContain('"import"');
-    expect(dev).toContain("${data.aws_iam_session_context.deployer.issuer_arn}");
-  });
-
-  it("writes the same bytes for a generated repository (300 files, 7 environments)", () => {
-    const repo = generateRepo(makeTempDir(), repoSpec(300, 7), projectRoot);
-    const out = expectSameBothWays(repo.root);
-    expect([...out.keys()].filter((k) => k.endsWith("cdk.tf.json"))).toHaveLength(7);
   });
 });

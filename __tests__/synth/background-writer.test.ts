@@ -12,23 +12,11 @@ import {
   withBackgroundWriteThreshold,
 } from "../../src/synth/background-writer";
 import { runSynth, synthesizeRepo } from "../../src/synth/synthesize-repo";
+import { filesUnder, expectSameFiles } from "../../test-support/output-tree";
 import { makeTempDir, TWO_ENV_SPEC, writeExampleRepo } from "../../test-support/example-repo";
 import { generateRepo, repoSpec } from "../../bench/generate-repo";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
-
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string, rel: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.set(r, fs.readFileSync(path.join(d, e.name)));
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 describe("BackgroundFileWriter", () => {
   it("writes every copy with exactly its bytes, in new folders, as independent files", () => {
@@ -91,7 +79,7 @@ describe("synth with the background writer", () => {
       const result = synthesizeRepo(repo.root, { outdir });
       expect(result.analysis.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       expect(result.synthesized).toBe(true);
-      return tree(outdir);
+      return filesUnder(outdir);
     };
     const spy = jest.spyOn(BackgroundFileWriter.prototype, "writeCopies");
     let background: Map<string, Buffer>;
@@ -103,8 +91,7 @@ describe("synth with the background writer", () => {
         synth(path.join(makeTempDir(), "out")),
       );
       expect(spy).not.toHaveBeenCalled();
-      expect([...background.keys()].sort()).toEqual([...onMainThread.keys()].sort());
-      expect([...background].filter(([k, v]) => !v.equals(onMainThread.get(k)!)).map(([k]) => k)).toEqual([]);
+      expectSameFiles(background, onMainThread);
     } finally {
       spy.mockRestore();
     }
@@ -122,7 +109,7 @@ describe("synth with the background writer", () => {
     const lines: string[] = [];
     const log = { log: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
     expect(runSynth(root, log, { outdir: "cdktf.out" })).toBe(0);
-    const before = tree(path.join(root, "cdktf.out"));
+    const before = filesUnder(path.join(root, "cdktf.out"));
     const spy = jest.spyOn(BackgroundFileWriter.prototype, "finish").mockImplementation(() => {
       throw new Error("could not write /staging/stacks/development/secrets/app.enc.json: EIO: i/o error");
     });
@@ -135,8 +122,7 @@ describe("synth with the background writer", () => {
     expect(lines.join("\n")).toMatch(
       /synth failed: could not write .*app\.enc\.json: EIO.*Nothing was written \(the previous output is unchanged\)/,
     );
-    const after = tree(path.join(root, "cdktf.out"));
-    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    expectSameFiles(filesUnder(path.join(root, "cdktf.out")), before);
     expect(fs.readdirSync(root).filter((e) => e.startsWith(".cdktf.out.staging-"))).toEqual([]);
   });
 });
