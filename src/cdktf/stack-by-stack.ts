@@ -6,7 +6,7 @@
  * Each App writes its stack folder into the same output folder and a `manifest.json` naming only its own
  * stack; `finish()` writes the manifest of all of them (what the cdktf CLI reads), through cdktf's own
  * `Manifest`, so the bytes are those one App would have written (tested in
- * __tests__/cdktf/stack-by-stack.test.ts). Only for stacks that reference no other stack: a cross-stack
+ * __tests__/cdktf/byte-identity.test.ts). Only for stacks that reference no other stack: a cross-stack
  * reference needs both stacks in one App.
  */
 import { App, TerraformStack } from "cdktf";
