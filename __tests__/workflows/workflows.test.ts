@@ -222,6 +222,13 @@ describe("workflows", () => {
         "aws-region": "${{ vars.AWS_REGION }}",
         "role-session-name": "sops-secrets-plan-${{ github.run_id }}",
       });
+      // the pre-flight runs with the plan role, before the plan, for this environment only, commands off
+      const preflightAt = job.steps.findIndex((s) => s.name === "Pre-flight");
+      const preflight = job.steps[preflightAt].run!;
+      expect(preflight).toContain('npm run -s preflight -- --env "$STACK" || status=$?');
+      expect(preflight).toMatch(/echo "::stop-commands::\$token"[\s\S]*preflight[\s\S]*echo "::\$token::"/);
+      expect(preflightAt).toBeGreaterThan(job.steps.findIndex((s) => s.uses?.startsWith(CREDENTIALS)));
+      expect(preflightAt).toBeLessThan(job.steps.findIndex((s) => s.id === "plan"));
       // the full plan goes to a file, never to the log (no tee); the log gets addresses and totals
       const diff = job.steps.find((s) => s.id === "plan")!.run!;
       expect(diff).toContain('npx cdktf diff "$STACK" --no-color > plan.log 2>&1');
@@ -308,7 +315,7 @@ describe("workflows", () => {
         ...(/\bnpm test\b/.test(r) ? ["test"] : []),
       ]),
     );
-    expect(new Set(called)).toEqual(new Set(["lint", "check", "test", "envs", "review"]));
+    expect(new Set(called)).toEqual(new Set(["lint", "check", "test", "envs", "review", "preflight"]));
     for (const s of called) expect(scripts).toContain(s);
   });
 
