@@ -67,7 +67,7 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
     const warnings = recoverLeftovers(outdir);
     const staging = makeStagingDir(outdir);
     try {
-      buildAndSynth(root, outdir, staging, analysis, config, options);
+      buildAndSynth({ root, outdir, staging, analysis, config, options });
       addFoldersTheCdktfCliRemoves(staging, outdir);
       killPoint("staged");
       warnings.push(...publishOutput(staging, outdir).warnings);
@@ -80,19 +80,25 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
   }
 }
 
-function buildAndSynth(
-  root: string,
-  outdir: string,
-  staging: string,
-  analysis: RepoAnalysis,
-  config: ProjectConfig,
-  options: SynthOptions,
-): void {
+/** What one synth builds from: the analysed repository, where the output goes, the options. */
+interface BuildInputs {
+  readonly root: string;
+  /** The published output folder (`cdktf.out`): stack folders' relative paths are computed from it. */
+  readonly outdir: string;
+  /** Where this synth writes (the staging folder, published whole afterwards). */
+  readonly staging: string;
+  readonly analysis: RepoAnalysis;
+  readonly config: ProjectConfig;
+  readonly options: SynthOptions;
+}
+
+function buildAndSynth(inputs: BuildInputs): void {
+  const { analysis, root, staging } = inputs;
   // The copies are written on a worker thread while the stacks are built (background-writer.ts); all of
   // them are on disk before this returns, or it throws.
   const copies = sinkForCopies(analysis.environments.reduce((n, e) => n + e.secrets.length, 0));
   try {
-    synthStacks(root, outdir, staging, analysis, config, options, copies);
+    synthStacks(inputs, copies);
     copies.finish();
   } finally {
     copies.abandon();
@@ -101,12 +107,7 @@ function buildAndSynth(
 }
 
 function synthStacks(
-  root: string,
-  outdir: string,
-  staging: string,
-  analysis: RepoAnalysis,
-  config: ProjectConfig,
-  options: SynthOptions,
+  { root, outdir, staging, analysis, config, options }: BuildInputs,
   sourceFileSink: FileSink,
 ): void {
   // One App per stack: only one stack's constructs are in memory at a time (src/cdktf/stack-by-stack.ts).
