@@ -41,6 +41,44 @@ describe("BackgroundFileWriter", () => {
     expect(() => writer.writeCopies(copies.slice(0, 1))).toThrow("writeCopies after finish");
   });
 
+  it("reuses a previous copy (a second name, no new file) only when it is a regular file with exactly the bytes", () => {
+    const from = makeTempDir();
+    const to = makeTempDir();
+    const put = (dir: string, rel: string, content: string | Buffer) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content);
+    };
+    put(from, "stacks/dev/secrets/same.enc.json", "same bytes");
+    put(from, "stacks/dev/secrets/changed.enc.json", "old bytes");
+    put(from, "elsewhere/target.enc.json", "linked bytes");
+    fs.symlinkSync(
+      path.join(from, "elsewhere/target.enc.json"),
+      path.join(from, "stacks/dev/secrets/link.enc.json"),
+    );
+    const copies = [
+      ["stacks/dev/secrets/same.enc.json", "same bytes"],
+      ["stacks/dev/secrets/changed.enc.json", "new bytes"],
+      ["stacks/dev/secrets/link.enc.json", "linked bytes"],
+      ["stacks/dev/secrets/new.enc.json", "brand new"],
+    ].map(([rel, text]) => ({ file: path.join(to, rel), content: Buffer.from(text) }));
+    const writer = new BackgroundFileWriter({ reuse: { from, to } });
+    writer.writeCopies(copies);
+    writer.finish();
+    for (const { file, content } of copies) {
+      expect(fs.readFileSync(file).equals(content)).toBe(true);
+      expect(fs.lstatSync(file).isFile()).toBe(true);
+    }
+    const ino = (p: string) => fs.lstatSync(p).ino;
+    // Same bytes: the previous file under a second name.
+    expect(ino(copies[0].file)).toBe(ino(path.join(from, "stacks/dev/secrets/same.enc.json")));
+    expect(fs.statSync(copies[0].file).nlink).toBe(2);
+    // Other bytes, a symbolic link (even to the same bytes), nothing there: new files.
+    expect(ino(copies[1].file)).not.toBe(ino(path.join(from, "stacks/dev/secrets/changed.enc.json")));
+    expect(fs.readFileSync(path.join(from, "stacks/dev/secrets/changed.enc.json"), "utf8")).toBe("old bytes");
+    expect(ino(copies[2].file)).not.toBe(ino(path.join(from, "elsewhere/target.enc.json")));
+    for (const c of copies.slice(1)) expect(fs.statSync(c.file).nlink).toBe(1);
+  });
+
   it("throws the first failure from finish, naming the file and the error code", () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, "not-a-folder"), "x");
@@ -102,6 +140,46 @@ describe("synth with the background writer", () => {
       const repoPath = k.split("/").slice(2).join("/");
       expect(background.get(k)!.equals(fs.readFileSync(path.join(repo.root, repoPath)))).toBe(true);
     }
+  });
+
+  it("over a previous output, reuses its unchanged copies, never a tampered one, and leaves independent files", () => {
+    const repo = generateRepo(makeTempDir(), repoSpec(BACKGROUND_WRITE_MIN_FILES + 20, 4), projectRoot);
+    const out = path.join(repo.root, "cdktf.out");
+    const synth = () => expect(synthesizeRepo(repo.root, { outdir: "cdktf.out" }).synthesized).toBe(true);
+    synth();
+    const copiesOf = () =>
+      [...filesUnder(out).keys()]
+        .filter((k) => /^stacks\/[^/]+\/secrets\//.test(k))
+        .map((k) => path.join(out, k));
+    const [first, second, third] = copiesOf();
+    const inode = (p: string) => fs.statSync(p).ino;
+    const before = new Map(copiesOf().map((p) => [p, inode(p)]));
+    // Between the two synths: a source file changes, and someone rewrites a published copy in place.
+    const sourceOf = (copy: string) =>
+      path.join(repo.root, ...path.relative(out, copy).split(path.sep).slice(2));
+    fs.appendFileSync(sourceOf(first), "\n");
+    const tampered = fs.readFileSync(second);
+    tampered[tampered.length - 2] ^= 1;
+    fs.writeFileSync(second, tampered);
+    synth();
+    const after = copiesOf();
+    // Every copy holds its source's bytes (the checked ones), as its own single file.
+    for (const copy of after) {
+      expect(fs.readFileSync(copy).equals(fs.readFileSync(sourceOf(copy)))).toBe(true);
+      expect(fs.statSync(copy).nlink).toBe(1);
+      expect(inode(copy)).not.toBe(inode(sourceOf(copy)));
+    }
+    // Unchanged copies are the previous files; the changed and the tampered one are new.
+    expect(inode(third)).toBe(before.get(third));
+    expect(inode(first)).not.toBe(before.get(first));
+    expect(inode(second)).not.toBe(before.get(second));
+    // The previous generation is gone, and an in-place edit of a source now changes no published copy.
+    expect(fs.readdirSync(repo.root).filter((e) => e.startsWith(".cdktf.out."))).toHaveLength(1);
+    const published = fs.readFileSync(third);
+    const fd = fs.openSync(sourceOf(third), "r+");
+    fs.writeSync(fd, "edited in place", 0);
+    fs.closeSync(fd);
+    expect(fs.readFileSync(third).equals(published)).toBe(true);
   });
 
   it("publishes nothing when a copy fails, and says so", () => {

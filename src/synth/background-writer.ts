@@ -8,12 +8,17 @@
  * the second core in parallel with cdktf's token resolution, which is all JavaScript.
  *
  * The worker writes exactly the bytes it is given (the Buffer read for the checks, cloned into the worker),
- * with the same open/write/close as the synchronous writer; nothing is re-read from the repository. `finish()`
+ * with the same open/write/close as the synchronous writer; nothing is re-read from the repository. Over a
+ * previous output it first tries the previous generation's copy of the same file: a hard link, kept only when
+ * the new name is a regular file holding exactly the given bytes (read back and compared). Then the file
+ * needs no new inode, and deleting the previous generation frees none: over a previous output, synth at
+ * 10,000 files went from ~6.4 s to ~4.3 s (docs/BENCHMARKS.md). `finish()`
  * blocks until every file is written and throws the first failure, so synth publishes nothing when a copy
  * failed (synthesize-repo.ts calls it before publishing). synthesizeRepo stays synchronous: the wait is
  * `Atomics.wait` on a shared flag, and the failure is read with `receiveMessageOnPort`, neither of which
  * needs the event loop.
  */
+import * as path from "path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "worker_threads";
 import { FileSink, SourceCopy, writeCopiesNow } from "../stacks/stack-source-files";
 
@@ -70,13 +75,30 @@ process.on("uncaughtException", (e) => {
   failure = failure || { file: "(worker)", code: e && e.code, message: String(e && e.message) };
   done();
 });
-function write(file, content) {
+function write(file, content, previous) {
   const dir = path.dirname(file);
   if (!made.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
   }
+  if (previous && reuse(previous, file, content)) return;
   fs.writeFileSync(file, content);
+}
+// A second name for the previous output's copy when it holds exactly these bytes: no new inode to allocate,
+// none to free when the previous output is deleted. Only a regular file, checked after linking (link(2) does
+// not follow a symbolic link, and the new name is in this synth's own staging folder).
+function reuse(previous, file, content) {
+  try {
+    fs.linkSync(previous, file);
+  } catch (e) {
+    return false;
+  }
+  try {
+    const stat = fs.lstatSync(file);
+    if (stat.isFile() && stat.size === content.byteLength && fs.readFileSync(file).equals(content)) return true;
+  } catch (e) {}
+  fs.unlinkSync(file);
+  return false;
 }
 parentPort.on("message", (batch) => {
   if (batch === null) {
@@ -84,10 +106,10 @@ parentPort.on("message", (batch) => {
     parentPort.close();
     return;
   }
-  for (const [file, content] of batch) {
+  for (const [file, content, previous] of batch) {
     if (!failure) {
       try {
-        write(file, content);
+        write(file, content, previous);
       } catch (e) {
         failure = { file, code: e && e.code, message: String(e && e.message) };
       }
@@ -105,6 +127,15 @@ Atomics.notify(state, ${Slot.Ready});
  * `finish()` waits until all of them are written. Use it once: create, write, finish (or abandon). Should
  * the worker not start within START_TIMEOUT_MS, every copy is written on the calling thread instead.
  */
+export interface BackgroundFileWriterProps {
+  /**
+   * The previous output's folder (`from`) and this synth's (`to`): a copy whose previous counterpart holds
+   * exactly the same bytes gets a second name (a hard link) for that file instead of a new file.
+   * @default - every copy is a new file
+   */
+  readonly reuse?: { readonly from: string; readonly to: string };
+}
+
 export class BackgroundFileWriter implements FileSink {
   private readonly state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   private readonly channel = new MessageChannel();
@@ -113,7 +144,7 @@ export class BackgroundFileWriter implements FileSink {
   private started = false;
   private onThisThread = false;
 
-  constructor() {
+  constructor(private readonly props: BackgroundFileWriterProps = {}) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { state: this.state.buffer, reply: this.channel.port2 },
@@ -132,7 +163,7 @@ export class BackgroundFileWriter implements FileSink {
       writeCopiesNow(copies);
       return;
     }
-    let batch: [string, Uint8Array][] = [];
+    let batch: [string, Uint8Array, string | undefined][] = [];
     let bytes = 0;
     const send = () => {
       if (batch.length === 0) return;
@@ -144,10 +175,17 @@ export class BackgroundFileWriter implements FileSink {
     };
     for (const { file, content } of copies) {
       if (bytes + content.byteLength > MAX_BYTES_IN_FLIGHT / 4) send();
-      batch.push([file, content]);
+      batch.push([file, content, this.previousOf(file)]);
       bytes += content.byteLength;
     }
     send();
+  }
+
+  private previousOf(file: string): string | undefined {
+    const reuse = this.props.reuse;
+    if (!reuse) return undefined;
+    const rel = path.relative(reuse.to, file);
+    return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : path.join(reuse.from, rel);
   }
 
   /** True once the worker listens; after START_TIMEOUT_MS without it, switches to this thread for good. */
@@ -234,10 +272,13 @@ export function withBackgroundWriteThreshold<T>(threshold: number, fn: () => T):
  * The sink synth uses for `fileCount` copies: the background writer when there are enough of them to pay
  * for a thread (and threads can start), else the synchronous writer.
  */
-export function sinkForCopies(fileCount: number): FileSink & { finish(): void; abandon(): void } {
+export function sinkForCopies(
+  fileCount: number,
+  props: BackgroundFileWriterProps = {},
+): FileSink & { finish(): void; abandon(): void } {
   if (fileCount >= minFiles) {
     try {
-      return new BackgroundFileWriter();
+      return new BackgroundFileWriter(props);
     } catch {
       // No thread (resource limits): write on the main thread, as for a small repository.
     }

@@ -171,6 +171,12 @@ export function publishOutput(staging: string, outdir: string): PublishResult {
   return { generation, warnings: [...new Set(warnings)] }; // a leftover that resists is named once
 }
 
+/** The generation folder `outdir` links to now, if it is one synth made (else undefined). */
+export function currentGeneration(outdir: string): string | undefined {
+  const current = currentOutput(outdir);
+  return current === "none" || current === "directory" ? undefined : current;
+}
+
 /** The generation folder `outdir` links to, "directory" for a real folder, "none" when there is none. */
 function currentOutput(outdir: string): string {
   let stat: fs.Stats;

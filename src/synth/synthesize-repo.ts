@@ -18,6 +18,7 @@ import { acquireOutputLock, OutputLockedError } from "./output-lock";
 import { outputFolderProblem } from "./output-folder";
 import {
   addFoldersTheCdktfCliRemoves,
+  currentGeneration,
   killPoint,
   makeStagingDir,
   publishOutput,
@@ -67,7 +68,15 @@ export function synthesizeRepo(root: string, options: SynthOptions = {}): SynthR
     const warnings = recoverLeftovers(outdir);
     const staging = makeStagingDir(outdir);
     try {
-      buildAndSynth({ root, outdir, staging, analysis, config, options });
+      buildAndSynth({
+        root,
+        outdir,
+        staging,
+        previous: currentGeneration(outdir),
+        analysis,
+        config,
+        options,
+      });
       addFoldersTheCdktfCliRemoves(staging, outdir);
       killPoint("staged");
       warnings.push(...publishOutput(staging, outdir).warnings);
@@ -87,16 +96,21 @@ interface BuildInputs {
   readonly outdir: string;
   /** Where this synth writes (the staging folder, published whole afterwards). */
   readonly staging: string;
+  /** The generation `outdir` links to now, if any: its copies can be reused (background-writer.ts). */
+  readonly previous?: string;
   readonly analysis: RepoAnalysis;
   readonly config: ProjectConfig;
   readonly options: SynthOptions;
 }
 
 function buildAndSynth(inputs: BuildInputs): void {
-  const { analysis, root, staging } = inputs;
+  const { analysis, root, staging, previous } = inputs;
   // The copies are written on a worker thread while the stacks are built (background-writer.ts); all of
   // them are on disk before this returns, or it throws.
-  const copies = sinkForCopies(analysis.environments.reduce((n, e) => n + e.secrets.length, 0));
+  const copies = sinkForCopies(
+    analysis.environments.reduce((n, e) => n + e.secrets.length, 0),
+    previous ? { reuse: { from: previous, to: staging } } : {},
+  );
   try {
     synthStacks(inputs, copies);
     copies.finish();
