@@ -79,6 +79,61 @@ describe("BackgroundFileWriter", () => {
     for (const c of copies.slice(1)) expect(fs.statSync(c.file).nlink).toBe(1);
   });
 
+  it("never reuses a previous copy that has another name or is reached through a linked folder", () => {
+    // Stand-ins for the repository's own secret files.
+    const repoSecrets = makeTempDir();
+    fs.writeFileSync(path.join(repoSecrets, "a.enc.json"), "repo bytes a");
+    fs.writeFileSync(path.join(repoSecrets, "b.enc.json"), "repo bytes b");
+    const from = makeTempDir();
+    const to = makeTempDir();
+    // stacks/dev/secrets is a link to the repository's folder; stacks/prod/secrets/b is a second name of a
+    // repository file (a deduplicating copy tool would leave that).
+    fs.mkdirSync(path.join(from, "stacks", "dev"), { recursive: true });
+    fs.symlinkSync(repoSecrets, path.join(from, "stacks", "dev", "secrets"));
+    fs.mkdirSync(path.join(from, "stacks", "prod", "secrets"), { recursive: true });
+    fs.linkSync(
+      path.join(repoSecrets, "b.enc.json"),
+      path.join(from, "stacks", "prod", "secrets", "b.enc.json"),
+    );
+    const copies = [
+      { file: path.join(to, "stacks", "dev", "secrets", "a.enc.json"), content: Buffer.from("repo bytes a") },
+      {
+        file: path.join(to, "stacks", "prod", "secrets", "b.enc.json"),
+        content: Buffer.from("repo bytes b"),
+      },
+    ];
+    const writer = new BackgroundFileWriter({ reuse: { from, to } });
+    writer.writeCopies(copies);
+    writer.finish();
+    for (const [i, name] of ["a.enc.json", "b.enc.json"].entries()) {
+      const repoFile = path.join(repoSecrets, name);
+      expect(fs.readFileSync(copies[i].file).equals(copies[i].content)).toBe(true);
+      expect(fs.statSync(copies[i].file).ino).not.toBe(fs.statSync(repoFile).ino);
+      expect(fs.statSync(copies[i].file).nlink).toBe(1);
+    }
+    // An in-place edit of a repository file (say, a decryption in place) reaches no copy.
+    fs.writeFileSync(path.join(repoSecrets, "a.enc.json"), "PLAINTEXT=hunter2");
+    expect(fs.readFileSync(copies[0].file, "utf8")).toBe("repo bytes a");
+  });
+
+  it("abandon lets the worker finish what it holds, so nothing is written after it returns", () => {
+    const dir = makeTempDir();
+    const copies = Array.from({ length: 600 }, (_, i) => ({
+      file: path.join(dir, "staging", `d${i % 20}`, `f${i}.enc.json`),
+      content: crypto.randomBytes(1500),
+    }));
+    const writer = new BackgroundFileWriter();
+    writer.writeCopies(copies);
+    writer.abandon();
+    fs.rmSync(path.join(dir, "staging"), { recursive: true, force: true });
+    // Had the worker still been writing, it would recreate folders under staging/ now.
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      /* give a straggler time */
+    }
+    expect(fs.existsSync(path.join(dir, "staging"))).toBe(false);
+  });
+
   it("throws the first failure from finish, naming the file and the error code", () => {
     const dir = makeTempDir();
     fs.writeFileSync(path.join(dir, "not-a-folder"), "x");

@@ -9,15 +9,18 @@
  *
  * The worker writes exactly the bytes it is given (the Buffer read for the checks, cloned into the worker),
  * with the same open/write/close as the synchronous writer; nothing is re-read from the repository. Over a
- * previous output it first tries the previous generation's copy of the same file: a hard link, kept only when
- * the new name is a regular file holding exactly the given bytes (read back and compared). Then the file
- * needs no new inode, and deleting the previous generation frees none: over a previous output, synth at
- * 10,000 files went from ~6.4 s to ~4.3 s (docs/BENCHMARKS.md). `finish()`
+ * previous output it first tries the previous generation's copy of the same file: a hard link, only to a
+ * regular file with no other name reached through no symbolic link, kept only when the new name is a regular
+ * file with exactly two names holding exactly the given bytes (read back and compared). Then the file needs no
+ * new inode, and deleting the previous generation frees none: over a previous output at 10,000 files / 50
+ * environments, the full bench went from 6.4 s to 5.0 s (docs/BENCHMARKS.md). Should the worker die without
+ * answering, `finish()` gives up after 10 minutes with an error (nothing is published). `finish()`
  * blocks until every file is written and throws the first failure, so synth publishes nothing when a copy
  * failed (synthesize-repo.ts calls it before publishing). synthesizeRepo stays synchronous: the wait is
  * `Atomics.wait` on a shared flag, and the failure is read with `receiveMessageOnPort`, neither of which
  * needs the event loop.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { MessageChannel, receiveMessageOnPort, Worker } from "worker_threads";
 import { FileSink, SourceCopy, writeCopiesNow } from "../stacks/stack-source-files";
@@ -33,6 +36,9 @@ const MAX_BYTES_IN_FLIGHT = 1024 * 1024;
 
 /** How long the first batch waits for the worker to start before the copies are written on this thread. */
 const START_TIMEOUT_MS = 10 * 1000;
+
+/** How long `abandon()` lets the worker finish the batches it holds. */
+const ABANDON_TIMEOUT_MS = 30 * 1000;
 
 /** How long `finish()` (or a full queue) waits for the worker before synth gives up. */
 const FINISH_TIMEOUT_MS = 10 * 60 * 1000;
@@ -85,17 +91,21 @@ function write(file, content, previous) {
   fs.writeFileSync(file, content);
 }
 // A second name for the previous output's copy when it holds exactly these bytes: no new inode to allocate,
-// none to free when the previous output is deleted. Only a regular file, checked after linking (link(2) does
-// not follow a symbolic link, and the new name is in this synth's own staging folder).
+// none to free when the previous output is deleted. Only for a file that is nobody else's: a regular file with
+// one name, reached through no symbolic link (link(2) follows linked folders on the way, not the last part),
+// and after linking a regular file with exactly two names and exactly these bytes. Anything else: a new file.
 function reuse(previous, file, content) {
   try {
+    const before = fs.lstatSync(previous);
+    if (!before.isFile() || before.nlink !== 1 || before.size !== content.byteLength) return false;
+    if (fs.realpathSync(path.dirname(previous)) !== path.dirname(previous)) return false;
     fs.linkSync(previous, file);
   } catch (e) {
     return false;
   }
   try {
-    const stat = fs.lstatSync(file);
-    if (stat.isFile() && stat.size === content.byteLength && fs.readFileSync(file).equals(content)) return true;
+    const after = fs.lstatSync(file);
+    if (after.isFile() && after.nlink === 2 && fs.readFileSync(file).equals(content)) return true;
   } catch (e) {}
   fs.unlinkSync(file);
   return false;
@@ -144,7 +154,17 @@ export class BackgroundFileWriter implements FileSink {
   private started = false;
   private onThisThread = false;
 
-  constructor(private readonly props: BackgroundFileWriterProps = {}) {
+  private readonly reuseFrom?: { readonly from: string; readonly to: string };
+
+  constructor(props: BackgroundFileWriterProps = {}) {
+    // The previous output by its real path: the worker refuses any previous copy reached through a link.
+    if (props.reuse) {
+      try {
+        this.reuseFrom = { from: fs.realpathSync(props.reuse.from), to: props.reuse.to };
+      } catch {
+        // No previous output to reuse after all.
+      }
+    }
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { state: this.state.buffer, reply: this.channel.port2 },
@@ -182,7 +202,7 @@ export class BackgroundFileWriter implements FileSink {
   }
 
   private previousOf(file: string): string | undefined {
-    const reuse = this.props.reuse;
+    const reuse = this.reuseFrom;
     if (!reuse) return undefined;
     const rel = path.relative(reuse.to, file);
     return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : path.join(reuse.from, rel);
@@ -240,9 +260,17 @@ export class BackgroundFileWriter implements FileSink {
   }
 
   /** Stops the worker without waiting (synth failed before `finish`). */
+  /**
+   * Stops the worker (synth failed before `finish`): lets it write what it was handed (at most
+   * MAX_BYTES_IN_FLIGHT), so that nothing writes into the staging folder once synth removes it.
+   */
   public abandon(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.started) {
+      this.worker.postMessage(null);
+      Atomics.wait(this.state, Slot.Done, 0, ABANDON_TIMEOUT_MS);
+    }
     this.close();
   }
 
