@@ -5,12 +5,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App, Manifest, TerraformStack } from "cdktf";
+import { App, Manifest, TerraformStack, Tokenization } from "cdktf";
 import {
   addCustomSynthesis,
   cdktfResolve,
   deepMerge,
   FENCED_CDKTF_VERSION,
+  resolveWithOptions,
   installedCdktfVersion,
   isFencedCdktf,
   StackSynthesizer,
@@ -181,6 +182,19 @@ describe("the cdktf version fence", () => {
     );
     expect(typeof deepMerge).toBe("function");
     expect(typeof cdktfResolve).toBe("function");
+    expect(typeof resolveWithOptions).toBe("function");
+    // The stack resolves with a stateless DefaultTokenResolver(StringConcat), which fast-resolve.ts recreates
+    // to call the private resolve with a path prefix.
+    const tokensJs = collapse(fs.readFileSync(path.join(cdktfLib, "_tokens.js"), "utf8"));
+    expect(tokensJs).toContain(
+      "const TOKEN_RESOLVER = new tokens_1.DefaultTokenResolver(new tokens_1.StringConcat());",
+    );
+    expect(tokensJs).toContain(
+      "function resolve(scope, obj, preparing = false) { return tokens_1.Tokenization.resolve(obj, { scope, preparing, resolver: TOKEN_RESOLVER, }); }",
+    );
+    expect(collapse(String(Tokenization.resolve))).toBe(
+      "resolve(obj, options) { return (0, resolve_1.resolve)(obj, { scope: options.scope, resolver: options.resolver, preparing: options.preparing !== undefined ? options.preparing : false, }); }",
+    );
     // The string tests cdktf runs on every string (resolve.js), which isPlainString restates.
     const encoding = fs.readFileSync(path.join(cdktfLib, "tokens", "private", "encoding.js"), "utf8");
     expect(encoding).toContain('exports.BEGIN_STRING_TOKEN_MARKER = "${TfToken[";');

@@ -112,7 +112,7 @@ describe("npm run preflight", () => {
   it("exits 0 when every secret can be created, and --env limits the environments", async () => {
     const root = repo();
     sm.on(DescribeSecretCommand).rejects(notFound());
-    const r = await runPreflightCli(["--env", "production"], root);
+    const r = await runPreflightCli(["--env", "production", "--env", "production"], root);
     expect(r).toEqual({
       exitCode: 0,
       stderr: "",
@@ -200,10 +200,24 @@ describe("judge (pure)", () => {
       kind: "managed",
       arn: arnOf("development/app"),
     });
-    // Tags of another environment or file are not this secret's.
+    // Tags of another environment or tool are not this secret's; another SourceFile is (a renamed file).
     expect(
       judge(s, found(arnOf("development/app"), { tags: { ...tags, Environment: "production" } })),
     ).toMatchObject({ kind: "problem", problem: "exists" });
+    expect(
+      judge(
+        s,
+        found(arnOf("development/app"), { tags: { ManagedBy: "other-tool", Environment: "development" } }),
+      ),
+    ).toMatchObject({ kind: "problem", problem: "exists" });
+    expect(
+      judge(
+        s,
+        found(arnOf("development/app"), {
+          tags: { ...tags, SourceFile: "secrets/development/app.enc.yaml" },
+        }),
+      ),
+    ).toEqual({ kind: "managed", arn: arnOf("development/app") });
   });
 
   it("adopt entries that name a missing secret or another ARN, and an adopted secret scheduled for deletion", () => {

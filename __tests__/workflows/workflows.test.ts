@@ -229,6 +229,11 @@ describe("workflows", () => {
       expect(preflight).toMatch(/echo "::stop-commands::\$token"[\s\S]*preflight[\s\S]*echo "::\$token::"/);
       expect(preflightAt).toBeGreaterThan(job.steps.findIndex((s) => s.uses?.startsWith(CREDENTIALS)));
       expect(preflightAt).toBeLessThan(job.steps.findIndex((s) => s.id === "plan"));
+      // a failed pre-flight fails the job but does not skip the plan
+      expect(job.steps[preflightAt].id).toBe("preflight");
+      expect(job.steps.find((s) => s.id === "plan")!.if).toBe(
+        "success() || steps.preflight.outcome == 'failure'",
+      );
       // the full plan goes to a file, never to the log (no tee); the log gets addresses and totals
       const diff = job.steps.find((s) => s.id === "plan")!.run!;
       expect(diff).toContain('npx cdktf diff "$STACK" --no-color > plan.log 2>&1');

@@ -18,14 +18,42 @@
  * - an array or object is walked when it is not a token itself (no `resolve` method, no map-token key, not a
  *   construct, no list-token element); anything else is resolved by cdktf, with the same scope and options,
  *   so tokens, escapes, error messages and post-processors behave as before.
- * The only difference: for a token nested in plain data, cdktf's error messages name the path from that
- * plain object down, not from the stack's root. The output is byte for byte cdktf's (value by value in
+ * Parts that hold a token are resolved by cdktf at their path, so its errors name the same path and its depth
+ * limit (200) counts from the same root. The output is byte for byte cdktf's (value by value in
  * __tests__/cdktf/fast-resolve.test.ts; whole outputs in byte-identity.test.ts). HCL output (`--hcl`) goes
  * through cdktf's own `toHclTerraform`, unchanged.
  */
-import { TerraformElement, TerraformOutput, TerraformStack, Token } from "cdktf";
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformElement,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+} from "cdktf";
 import { Construct } from "constructs";
-import { cdktfResolve, deepMerge, isFencedCdktf } from "./internals";
+import { deepMerge, isFencedCdktf, resolveWithOptions } from "./internals";
+
+/** What cdktf/lib/_tokens.js `resolve` uses (a stateless resolver; the fence test checks that source). */
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** cdktf's resolution of `value` found at `prefix` (path components from the stack's document root). */
+function cdktfResolveAt(stack: TerraformStack, value: unknown, prefix: readonly string[]): unknown {
+  return resolveWithOptions(value, {
+    scope: stack,
+    preparing: false,
+    resolver: TOKEN_RESOLVER,
+    prefix: [...prefix],
+  });
+}
+
+/** cdktf refuses to resolve deeper than this many path components (resolve.js: "circular reference"). */
+const MAX_DEPTH = 200;
+
+/** cdktf's test for a construct in resolve.js (not the symbol `Construct.isConstruct` reads). */
+function looksLikeConstruct(x: Record<string, unknown>): boolean {
+  return x._children !== undefined && x._metadata !== undefined;
+}
 
 // cdktf 0.21.0 tokens/private/encoding.js NUMBER_TOKEN_REGEX (its test() resets lastIndex; so does this).
 const NUMBER_TOKEN_REGEX = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
@@ -61,7 +89,7 @@ function copyPlain(value: unknown, depth: number): unknown {
       return DELEGATE; // functions (cdktf refuses them), bigint, symbol
   }
   if (value === null || value instanceof Date) return value;
-  if (depth > 100) return DELEGATE; // cdktf's own depth limit (200) words the error
+  if (depth > MAX_DEPTH) return DELEGATE; // cdktf words the error
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const item of value) {
@@ -72,7 +100,8 @@ function copyPlain(value: unknown, depth: number): unknown {
     return out;
   }
   const record = value as Record<string, unknown>;
-  if (typeof record.resolve === "function" || Construct.isConstruct(value)) return DELEGATE;
+  if (typeof record.resolve === "function" || Construct.isConstruct(value) || looksLikeConstruct(record))
+    return DELEGATE;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     if (!isPlainString(key)) return DELEGATE;
@@ -84,18 +113,21 @@ function copyPlain(value: unknown, depth: number): unknown {
 }
 
 /**
- * `cdktfResolve(stack, value)`, faster on plain data. Walks plain arrays and objects itself and resolves each
- * part that holds a token with cdktf.
+ * cdktf's `resolve(stack, value)`, faster on plain data. Walks plain arrays and objects itself and resolves each
+ * part that holds a token with cdktf, at its path (`prefix`), so that cdktf's errors name the same path and its
+ * depth limit counts from the same root.
  */
-export function resolveFast(stack: TerraformStack, value: unknown): unknown {
-  const plain = copyPlain(value, 0);
+export function resolveFast(stack: TerraformStack, value: unknown, prefix: readonly string[] = []): unknown {
+  const plain = copyPlain(value, prefix.length);
   if (plain !== DELEGATE) return plain;
-  if (value === null || typeof value !== "object" || value instanceof Date) return cdktfResolve(stack, value);
+  if (value === null || typeof value !== "object" || value instanceof Date || prefix.length > MAX_DEPTH)
+    return cdktfResolveAt(stack, value, prefix);
   const record = value as Record<string, unknown>;
   // A token, or a container cdktf treats as a whole (map-token keys, list tokens): cdktf's.
   if (
     typeof record.resolve === "function" ||
     Construct.isConstruct(value) ||
+    looksLikeConstruct(record) ||
     (Array.isArray(value)
       ? value.some(
           (x) =>
@@ -103,14 +135,14 @@ export function resolveFast(stack: TerraformStack, value: unknown): unknown {
         )
       : Object.keys(record).some((k) => !isPlainString(k)))
   ) {
-    return cdktfResolve(stack, value);
+    return cdktfResolveAt(stack, value, prefix);
   }
   if (Array.isArray(value)) {
-    return value.map((x) => resolveFast(stack, x)).filter((x) => x !== undefined);
+    return value.map((x, i) => resolveFast(stack, x, [...prefix, `${i}`])).filter((x) => x !== undefined);
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
-    const resolved = resolveFast(stack, record[key]);
+    const resolved = resolveFast(stack, record[key], [...prefix, key]);
     if (resolved !== undefined) out[key] = resolved;
   }
   return out;

@@ -11,7 +11,8 @@
  *   synth sets a synthesizer per stack to honour the option.
  * - `cdktf/lib/tokens/private/stack-trace`: see token-stack-traces.ts.
  * - `TerraformStack.prototype.prepareStack`'s body: see prepare-stack.ts.
- * - `deepMerge`, `resolve` (cdktf/lib/_tokens: what the stack resolves with) and
+ * - `deepMerge`, `resolve` (cdktf/lib/_tokens: what the stack resolves with; tokens/private/resolve: the
+ *   same with a path prefix) and
  *   `TerraformStack.prototype.toTerraform`'s body: see fast-resolve.ts.
  * - `TokenMap` (tokens/private/token-map) and its private maps and counter: see token-scope.ts.
  */
@@ -21,6 +22,7 @@ import * as path from "path";
 export { addCustomSynthesis, StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 export { deepMerge } from "cdktf/lib/util";
 export { resolve as cdktfResolve } from "cdktf/lib/_tokens";
+export { resolve as resolveWithOptions } from "cdktf/lib/tokens/private/resolve";
 export { TokenMap } from "cdktf/lib/tokens/private/token-map";
 
 /** The only cdktf version the code in src/cdktf/ was checked against. */

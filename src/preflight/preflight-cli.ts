@@ -77,7 +77,7 @@ export async function runPreflightCli(
     };
   }
   const known = analysis.environments.map((e) => e.name);
-  const wanted = (cl.values.env as readonly string[] | undefined) ?? known;
+  const wanted = [...new Set((cl.values.env as readonly string[] | undefined) ?? known)];
   const unknown = wanted.filter((e) => !known.includes(e));
   if (unknown.length > 0) {
     const u = usageError(

@@ -6,7 +6,6 @@
  * names a secret that is not there or another ARN, or the lookup itself failed.
  */
 import { printable } from "../cli/printable";
-import { boundedTagValue } from "../stacks/sops-secret";
 import { AMBIGUOUS_NAME, ExistingSecret, LookupResult, SecretLookup } from "./secret-lookup";
 
 export interface PreflightSecret {
@@ -50,13 +49,14 @@ function adoptKey(s: PreflightSecret): string {
   return `"context.environments.${printable(s.environment)}.adopt" in cdktf.json`;
 }
 
-/** True when the tags are the ones this project's stack gives the secret (sops-secret.ts). */
+/**
+ * True when the secret carries the tags this project's stack gives it (sops-secret.ts): `ManagedBy` and
+ * `Environment`. Not `SourceFile`: a file renamed with the same logical name (`db.enc.json` → `db.enc.yaml`)
+ * keeps its secret, and the apply only updates that tag. Tags, not Terraform's state: a secret with these tags
+ * that is missing from the state still fails the apply.
+ */
 function managedByThisProject(s: PreflightSecret, existing: ExistingSecret): boolean {
-  return (
-    existing.tags.ManagedBy === "terraform" &&
-    existing.tags.Environment === s.environment &&
-    existing.tags.SourceFile === boundedTagValue(s.path)
-  );
+  return existing.tags.ManagedBy === "terraform" && existing.tags.Environment === s.environment;
 }
 
 export function judge(s: PreflightSecret, result: LookupResult): Verdict {
