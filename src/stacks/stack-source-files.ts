@@ -17,7 +17,8 @@
  * Who writes is the sink's choice: synth hands large sets to a worker thread (src/synth/background-writer.ts)
  * so that the kernel's time creating files overlaps the main thread's. That writer may give an unchanged copy
  * of the previous output a second name instead of a new file: never a link to the repository's file, only to
- * a copy an earlier synth wrote, after checking it is a regular file with exactly this synth's checked bytes;
+ * a copy an earlier synth wrote, reached through no symbolic link and with no other name, kept only as a
+ * regular file with exactly two names and exactly this synth's checked bytes;
  * the previous output is deleted when the new one is published, so each published copy is again one
  * independent file (tested in __tests__/synth/background-writer.test.ts).
  */
