@@ -50,9 +50,16 @@ function cdktfResolveAt(stack: TerraformStack, value: unknown, prefix: readonly 
 /** cdktf refuses to resolve deeper than this many path components (resolve.js: "circular reference"). */
 const MAX_DEPTH = 200;
 
-/** cdktf's test for a construct in resolve.js (not the symbol `Construct.isConstruct` reads). */
-function looksLikeConstruct(x: Record<string, unknown>): boolean {
-  return x._children !== undefined && x._metadata !== undefined;
+/**
+ * An object cdktf never walks as plain data: a token (it has `resolve`) or a construct (cdktf refuses it; its
+ * own test in resolve.js is `_children` and `_metadata`, beside the symbol `Construct.isConstruct` reads).
+ */
+function isOpaque(x: Record<string, unknown>): boolean {
+  return (
+    typeof x.resolve === "function" ||
+    Construct.isConstruct(x) ||
+    (x._children !== undefined && x._metadata !== undefined)
+  );
 }
 
 // cdktf 0.21.0 tokens/private/encoding.js NUMBER_TOKEN_REGEX (its test() resets lastIndex; so does this).
@@ -100,8 +107,7 @@ function copyPlain(value: unknown, depth: number): unknown {
     return out;
   }
   const record = value as Record<string, unknown>;
-  if (typeof record.resolve === "function" || Construct.isConstruct(value) || looksLikeConstruct(record))
-    return DELEGATE;
+  if (isOpaque(record)) return DELEGATE;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) {
     if (!isPlainString(key)) return DELEGATE;
@@ -125,15 +131,12 @@ export function resolveFast(stack: TerraformStack, value: unknown, prefix: reado
   const record = value as Record<string, unknown>;
   // A token, or a container cdktf treats as a whole (map-token keys, list tokens): cdktf's.
   if (
-    typeof record.resolve === "function" ||
-    Construct.isConstruct(value) ||
-    looksLikeConstruct(record) ||
-    (Array.isArray(value)
+    Array.isArray(value)
       ? value.some(
           (x) =>
             (typeof x === "string" && x.includes("TfToken[")) || (typeof x === "number" && !isPlainNumber(x)),
         )
-      : Object.keys(record).some((k) => !isPlainString(k)))
+      : isOpaque(record) || Object.keys(record).some((k) => !isPlainString(k))
   ) {
     return cdktfResolveAt(stack, value, prefix);
   }

@@ -3,11 +3,7 @@
  * it is scheduled for deletion, and its tags. One interface, so that the pre-flight's logic is a pure function
  * of the answers (preflight.ts) and the tests answer with a fake (aws-sdk-client-mock).
  */
-import {
-  DescribeSecretCommand,
-  SecretsManagerClient,
-  SecretsManagerServiceException,
-} from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export interface ExistingSecret {
   readonly arn: string;
@@ -52,10 +48,8 @@ export class AwsSecretLookup implements SecretLookup {
         },
       };
     } catch (e) {
-      const code =
-        e instanceof SecretsManagerServiceException || (e instanceof Error && e.name)
-          ? (e as Error).name
-          : "Error";
+      // The SDK's service exceptions and its own errors (CredentialsProviderError...) carry their name.
+      const code = e instanceof Error && e.name ? e.name : "Error";
       return code === "ResourceNotFoundException" ? { kind: "absent" } : { kind: "error", code };
     }
   }

@@ -13,12 +13,12 @@
  * regular file with no other name reached through no symbolic link, kept only when the new name is a regular
  * file with exactly two names holding exactly the given bytes (read back and compared). Then the file needs no
  * new inode, and deleting the previous generation frees none: over a previous output at 10,000 files / 50
- * environments, the full bench went from 6.4 s to 5.0 s (docs/BENCHMARKS.md). Should the worker die without
- * answering, `finish()` gives up after 10 minutes with an error (nothing is published). `finish()`
- * blocks until every file is written and throws the first failure, so synth publishes nothing when a copy
- * failed (synthesize-repo.ts calls it before publishing). synthesizeRepo stays synchronous: the wait is
- * `Atomics.wait` on a shared flag, and the failure is read with `receiveMessageOnPort`, neither of which
- * needs the event loop.
+ * environments, the full bench went from 6.4 s to 5.0 s (docs/BENCHMARKS.md).
+ *
+ * `finish()` blocks until every file is written and throws the first failure, so synth publishes nothing when
+ * a copy failed (synthesize-repo.ts calls it before publishing); should the worker die without answering, it
+ * gives up after 10 minutes with an error. synthesizeRepo stays synchronous: the wait is `Atomics.wait` on a
+ * shared flag, and the failure is read with `receiveMessageOnPort`, neither of which needs the event loop.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -132,11 +132,6 @@ Atomics.store(state, ${Slot.Ready}, 1);
 Atomics.notify(state, ${Slot.Ready});
 `;
 
-/**
- * A FileSink that writes on a worker thread. `writeCopies` hands the copies over in small batches;
- * `finish()` waits until all of them are written. Use it once: create, write, finish (or abandon). Should
- * the worker not start within START_TIMEOUT_MS, every copy is written on the calling thread instead.
- */
 export interface BackgroundFileWriterProps {
   /**
    * The previous output's folder (`from`) and this synth's (`to`): a copy whose previous counterpart holds
@@ -146,6 +141,11 @@ export interface BackgroundFileWriterProps {
   readonly reuse?: { readonly from: string; readonly to: string };
 }
 
+/**
+ * A FileSink that writes on a worker thread. `writeCopies` hands the copies over in small batches;
+ * `finish()` waits until all of them are written. Use it once: create, write, finish (or abandon). Should
+ * the worker not start within START_TIMEOUT_MS, every copy is written on the calling thread instead.
+ */
 export class BackgroundFileWriter implements FileSink {
   private readonly state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   private readonly channel = new MessageChannel();
@@ -259,7 +259,6 @@ export class BackgroundFileWriter implements FileSink {
     }
   }
 
-  /** Stops the worker without waiting (synth failed before `finish`). */
   /**
    * Stops the worker (synth failed before `finish`): lets it write what it was handed (at most
    * MAX_BYTES_IN_FLIGHT), so that nothing writes into the staging folder once synth removes it.
