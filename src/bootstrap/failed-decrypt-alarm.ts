@@ -91,40 +91,36 @@ export class FailedDecryptAlarm extends Construct {
     super(scope, constructId);
     const id = (logicalId: string) =>
       props.logicalIdSuffix === undefined ? logicalId : `${logicalId}_${props.logicalIdSuffix}`;
-    for (const { environment, keyArn, aliasName } of props.keys) {
-      const filter = new CloudwatchLogMetricFilter(this, `filter-${environment}`, {
-        name: `sops-${environment}-failed-decrypt`,
+    // One metric filter per key and kind (`sops-<env>-<kind>`), each counting 1 into its alarm's metric.
+    const countInto = (
+      metricName: string,
+      constructId: string,
+      environment: string,
+      kind: string,
+      pattern: string,
+    ) =>
+      new CloudwatchLogMetricFilter(this, constructId, {
+        name: `sops-${environment}-${kind}`,
         logGroupName: props.logGroupName,
-        pattern: failedDecryptPattern(keyArn),
-        metricTransformation: {
-          name: FAILED_DECRYPT_METRIC_NAME,
-          namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
-          value: "1",
-        },
-      });
-      filter.overrideLogicalId(id(`sops_${environment}_failed_decrypt`));
-      const changes = new CloudwatchLogMetricFilter(this, `key-change-${environment}`, {
-        name: `sops-${environment}-key-change`,
-        logGroupName: props.logGroupName,
-        pattern: keyChangePattern(keyArn),
-        metricTransformation: {
-          name: KEY_CHANGE_METRIC_NAME,
-          namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
-          value: "1",
-        },
-      });
-      changes.overrideLogicalId(id(`sops_${environment}_key_change`));
-      const aliasChanges = new CloudwatchLogMetricFilter(this, `alias-change-${environment}`, {
-        name: `sops-${environment}-alias-change`,
-        logGroupName: props.logGroupName,
-        pattern: aliasChangePattern(aliasName),
-        metricTransformation: {
-          name: KEY_CHANGE_METRIC_NAME,
-          namespace: FAILED_DECRYPT_METRIC_NAMESPACE,
-          value: "1",
-        },
-      });
-      aliasChanges.overrideLogicalId(id(`sops_${environment}_alias_change`));
+        pattern,
+        metricTransformation: { name: metricName, namespace: FAILED_DECRYPT_METRIC_NAMESPACE, value: "1" },
+      }).overrideLogicalId(id(`sops_${environment}_${kind.replace(/-/g, "_")}`));
+    for (const { environment: env, keyArn, aliasName } of props.keys) {
+      countInto(
+        FAILED_DECRYPT_METRIC_NAME,
+        `filter-${env}`,
+        env,
+        "failed-decrypt",
+        failedDecryptPattern(keyArn),
+      );
+      countInto(KEY_CHANGE_METRIC_NAME, `key-change-${env}`, env, "key-change", keyChangePattern(keyArn));
+      countInto(
+        KEY_CHANGE_METRIC_NAME,
+        `alias-change-${env}`,
+        env,
+        "alias-change",
+        aliasChangePattern(aliasName),
+      );
     }
     this.topicKey = new KmsKey(this, "topic-key", {
       description: "Encrypts the sops-secrets alarm topic",
