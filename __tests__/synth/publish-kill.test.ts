@@ -130,114 +130,137 @@ function synthHere(root: string, context: string, planted = true) {
 // Child processes are slow to start on a busy machine: generous time per test (each takes ~10-25 s alone).
 const SLOW = 300_000;
 
-describe("a synth killed at any point leaves the complete old or the complete new output", () => {
-  it(
-    "at every step of publishing (kill points), then the next synth recovers",
-    async () => {
-      const rig = makeRig();
-      rig.use("A");
-      synthHere(rig.root, "first synth", false);
-      plantTerraformFiles(rig.outdir);
-      let current = rig.fingerprint.A;
-      let next: "A" | "B" = "B";
-      const points: [string, "old" | "new"][] = [
-        ["locked", "old"],
-        ["staged", "old"],
-        ["generation", "old"],
-        ["linked", "old"],
-        ["swapped", "new"],
-        ["carried", "new"],
-        ["removed-one", "new"],
-      ];
-      for (const [point, outcome] of points) {
-        rig.use(next);
-        const child = await start(rig.root, { env: { SOPS_SECRETS_TEST_KILL_POINT: point } });
-        const r = await child.go();
-        expect({ point, signal: r.signal }).toEqual({ point, signal: "SIGKILL" });
-        const want = outcome === "old" ? current : rig.fingerprint[next];
-        current = expectOneOf(rig.outdir, [want], `killed at ${point}`);
-        // The next synth, whatever was left, publishes cleanly and keeps Terraform's files.
-        synthHere(rig.root, `synth after a kill at ${point}`);
-        current = expectOneOf(rig.outdir, [rig.fingerprint[next]], `synth after a kill at ${point}`);
-        next = next === "A" ? "B" : "A";
-      }
-    },
-    SLOW,
-  );
+// The copies written on the main thread (small repositories), and by the worker thread, which over a previous
+// output also reuses unchanged copies by hard link (src/synth/background-writer.ts).
+const WRITERS: [string, Record<string, string>, number][] = [
+  ["copies written on the main thread", {}, TIMED_TRIALS],
+  ["copies written by the worker thread", { SOPS_SECRETS_TEST_BACKGROUND_MIN_FILES: "0" }, TIMED_TRIALS / 2],
+];
 
-  it(
-    "while migrating a real cdktf.out/ folder written by an older version",
-    async () => {
-      const rig = makeRig();
-      rig.use("A");
-      expect(synthesizeRepo(rig.root, { outdir: "legacy" }).synthesized).toBe(true);
-      fs.cpSync(fs.realpathSync(path.join(rig.root, "legacy")), rig.outdir, { recursive: true });
-      plantTerraformFiles(rig.outdir);
-      fs.writeFileSync(path.join(rig.outdir, "stacks", "production", "plan"), "saved plan\n");
-      rig.use("B");
-      const child = await start(rig.root, { env: { SOPS_SECRETS_TEST_KILL_POINT: "migrated" } });
-      expect((await child.go()).signal).toBe("SIGKILL");
-      // The one window without atomicity: between moving the real folder aside and linking the new output.
-      expect(fs.existsSync(rig.outdir)).toBe(false);
-      synthHere(rig.root, "synth after a kill while migrating");
-      expectOneOf(rig.outdir, [rig.fingerprint.B], "after migrating");
-      expect(fs.lstatSync(rig.outdir).isSymbolicLink()).toBe(true);
-    },
-    SLOW,
-  );
-
-  it(
-    `at ${TIMED_TRIALS} seeded random times (seed ${SEED})`,
-    async () => {
-      const rig = makeRig();
-      const random = seededRandom(SEED);
-      rig.use("A");
-      const first = await (await start(rig.root)).go();
-      expectCleanAfterSuccess(rig.outdir, first, "first synth", false);
-      plantTerraformFiles(rig.outdir);
-      const window = Math.max(first.ms, 200) * 1.3;
-      let end = first.ms;
-      let current = rig.fingerprint.A;
-      let spare = start(rig.root); // loads while the previous trial runs
-      const outcomes = { killedOld: 0, killedNew: 0, killedSameInput: 0, finished: 0 };
-      for (let trial = 0; trial < TIMED_TRIALS; trial++) {
-        const input = random() < 0.5 ? "A" : "B";
-        // Half anywhere in the run, half around its end, where publishing happens: `end` follows the
-        // outcomes (a run's length varies with the machine's load), so those kills straddle the swap.
-        const nearEnd = random() < 0.5;
-        const delay = Math.floor(nearEnd ? (0.85 + random() * 0.3) * end : random() * window);
-        const child = await spare;
-        rig.use(input);
-        spare = start(rig.root);
-        const timer = setTimeout(() => child.child.kill("SIGKILL"), delay);
-        const r = await child.go();
-        clearTimeout(timer);
-        const context = `seed ${SEED}, trial ${trial}, input ${input}, kill after ${delay} ms`;
-        const now = expectOneOf(rig.outdir, [current, rig.fingerprint[input]], context);
-        if (r.signal === "SIGKILL") {
-          if (current === rig.fingerprint[input]) outcomes.killedSameInput++;
-          else if (now === current) outcomes.killedOld++;
-          else outcomes.killedNew++;
-          if (nearEnd) end *= now === rig.fingerprint[input] ? 0.9 : 1.2;
-        } else {
-          end = Math.min(end, r.ms);
-          outcomes.finished++;
-          expectCleanAfterSuccess(rig.outdir, r, context);
-          expect(now).toBe(rig.fingerprint[input]);
+describe.each(WRITERS)(
+  "a synth killed at any point leaves the complete old or the complete new output (%s)",
+  (_, writer, trials) => {
+    it(
+      "at every step of publishing (kill points), then the next synth recovers",
+      async () => {
+        const rig = makeRig();
+        rig.use("A");
+        synthHere(rig.root, "first synth", false);
+        plantTerraformFiles(rig.outdir);
+        let current = rig.fingerprint.A;
+        let next: "A" | "B" = "B";
+        const points: [string, "old" | "new"][] = [
+          ["locked", "old"],
+          ["staged", "old"],
+          ["generation", "old"],
+          ["linked", "old"],
+          ["swapped", "new"],
+          ["carried", "new"],
+          ["removed-one", "new"],
+        ];
+        for (const [point, outcome] of points) {
+          rig.use(next);
+          const child = await start(rig.root, { env: { ...writer, SOPS_SECRETS_TEST_KILL_POINT: point } });
+          const r = await child.go();
+          expect({ point, signal: r.signal }).toEqual({ point, signal: "SIGKILL" });
+          const want = outcome === "old" ? current : rig.fingerprint[next];
+          current = expectOneOf(rig.outdir, [want], `killed at ${point}`);
+          // The next synth, whatever was left, publishes cleanly and keeps Terraform's files.
+          synthHere(rig.root, `synth after a kill at ${point}`);
+          current = expectOneOf(rig.outdir, [rig.fingerprint[next]], `synth after a kill at ${point}`);
+          next = next === "A" ? "B" : "A";
         }
-        current = now;
-      }
-      (await spare).child.kill("SIGKILL");
-      rig.use("A");
-      synthHere(rig.root, "final synth");
-      expectOneOf(rig.outdir, [rig.fingerprint.A], "final synth");
-      if (process.env.SOPS_SECRETS_KILL_REPORT) console.log(JSON.stringify(outcomes));
-      // The trials did stop synths (how many before or after the swap depends on the machine's load).
-      expect(outcomes.finished).toBeLessThan(TIMED_TRIALS);
-    },
-    SLOW,
-  );
-});
+      },
+      SLOW,
+    );
+
+    it(
+      "while migrating a real cdktf.out/ folder written by an older version",
+      async () => {
+        const rig = makeRig();
+        rig.use("A");
+        expect(synthesizeRepo(rig.root, { outdir: "legacy" }).synthesized).toBe(true);
+        fs.cpSync(fs.realpathSync(path.join(rig.root, "legacy")), rig.outdir, { recursive: true });
+        plantTerraformFiles(rig.outdir);
+        fs.writeFileSync(path.join(rig.outdir, "stacks", "production", "plan"), "saved plan\n");
+        rig.use("B");
+        const child = await start(rig.root, { env: { ...writer, SOPS_SECRETS_TEST_KILL_POINT: "migrated" } });
+        expect((await child.go()).signal).toBe("SIGKILL");
+        // The one window without atomicity: between moving the real folder aside and linking the new output.
+        expect(fs.existsSync(rig.outdir)).toBe(false);
+        synthHere(rig.root, "synth after a kill while migrating");
+        expectOneOf(rig.outdir, [rig.fingerprint.B], "after migrating");
+        expect(fs.lstatSync(rig.outdir).isSymbolicLink()).toBe(true);
+      },
+      SLOW,
+    );
+
+    it(
+      `at ${trials} seeded random times (seed ${SEED})`,
+      async () => {
+        const rig = makeRig();
+        const random = seededRandom(SEED);
+        rig.use("A");
+        const first = await (await start(rig.root, { env: writer })).go();
+        expectCleanAfterSuccess(rig.outdir, first, "first synth", false);
+        // The writer really is the one named: only the worker reuses an unchanged copy (same inode) over the
+        // previous output.
+        const copyInode = () =>
+          fs.statSync(path.join(rig.outdir, "stacks", "development", "secrets", "development", "s1.enc.yaml"))
+            .ino;
+        const inodeBefore = copyInode();
+        expectCleanAfterSuccess(
+          rig.outdir,
+          await (await start(rig.root, { env: writer })).go(),
+          "same input",
+          false,
+        );
+        expect(copyInode() === inodeBefore).toBe("SOPS_SECRETS_TEST_BACKGROUND_MIN_FILES" in writer);
+        plantTerraformFiles(rig.outdir);
+        const window = Math.max(first.ms, 200) * 1.3;
+        let end = first.ms;
+        let current = rig.fingerprint.A;
+        let spare = start(rig.root, { env: writer }); // loads while the previous trial runs
+        const outcomes = { killedOld: 0, killedNew: 0, killedSameInput: 0, finished: 0 };
+        for (let trial = 0; trial < trials; trial++) {
+          const input = random() < 0.5 ? "A" : "B";
+          // Half anywhere in the run, half around its end, where publishing happens: `end` follows the
+          // outcomes (a run's length varies with the machine's load), so those kills straddle the swap.
+          const nearEnd = random() < 0.5;
+          const delay = Math.floor(nearEnd ? (0.85 + random() * 0.3) * end : random() * window);
+          const child = await spare;
+          rig.use(input);
+          spare = start(rig.root, { env: writer });
+          const timer = setTimeout(() => child.child.kill("SIGKILL"), delay);
+          const r = await child.go();
+          clearTimeout(timer);
+          const context = `seed ${SEED}, trial ${trial}, input ${input}, kill after ${delay} ms`;
+          const now = expectOneOf(rig.outdir, [current, rig.fingerprint[input]], context);
+          if (r.signal === "SIGKILL") {
+            if (current === rig.fingerprint[input]) outcomes.killedSameInput++;
+            else if (now === current) outcomes.killedOld++;
+            else outcomes.killedNew++;
+            if (nearEnd) end *= now === rig.fingerprint[input] ? 0.9 : 1.2;
+          } else {
+            end = Math.min(end, r.ms);
+            outcomes.finished++;
+            expectCleanAfterSuccess(rig.outdir, r, context);
+            expect(now).toBe(rig.fingerprint[input]);
+          }
+          current = now;
+        }
+        (await spare).child.kill("SIGKILL");
+        rig.use("A");
+        synthHere(rig.root, "final synth");
+        expectOneOf(rig.outdir, [rig.fingerprint.A], "final synth");
+        if (process.env.SOPS_SECRETS_KILL_REPORT) console.log(JSON.stringify(outcomes));
+        // The trials did stop synths (how many before or after the swap depends on the machine's load).
+        expect(outcomes.finished).toBeLessThan(trials);
+      },
+      SLOW,
+    );
+  },
+);
 
 describe("two synths at once", () => {
   it(
